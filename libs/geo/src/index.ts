@@ -1,0 +1,2 @@
+export * from './tile-coord';
+export * from './mercator';
