@@ -15,6 +15,7 @@ const shared = {
 };
 
 module.exports = {
+  // milliseconds; integration and e2e files that wait on queues raise it with jest.setTimeout
   testTimeout: 60_000,
   projects: [
     {
@@ -27,14 +28,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 120_000,
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 180_000,
     },
   ],
 };
