@@ -1,3 +1,4 @@
 export * from './config-error';
 export * from './app-config';
-export { environmentSchema, Environment } from './env-schema';
+export { environmentSchema } from './env-schema';
+export type { Environment } from './env-schema';
