@@ -1,0 +1,59 @@
+import { errors, JWTPayload, jwtVerify, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
+import { ResolvedAuthConfig } from './auth-config';
+import { AuthError, AuthErrorCode } from './auth-error';
+import { authErrorFromJose } from './jose-error-mapping';
+import { Principal } from './principal';
+import { principalFromClaims } from './principal-claims';
+import { TokenVerifier } from './token-verifier';
+
+/**
+ * Verifies with jose: the signature with the pinned algorithms only (alg `none` and HMAC are refused
+ * before any key is looked up), then `iss`, `aud`, `exp` and `nbf` with the configured clock tolerance.
+ * `exp` and `sub` are required: a token that never expires is refused.
+ */
+export class JoseTokenVerifier extends TokenVerifier {
+  private readonly options: JWTVerifyOptions;
+
+  constructor(
+    config: Pick<ResolvedAuthConfig, 'issuer' | 'audience' | 'algorithms' | 'clockToleranceSeconds'>,
+    private readonly keys: JWTVerifyGetKey,
+  ) {
+    super();
+    this.options = {
+      issuer: config.issuer,
+      audience: config.audience,
+      algorithms: [...config.algorithms],
+      clockTolerance: config.clockToleranceSeconds,
+      requiredClaims: ['exp', 'sub'],
+    };
+  }
+
+  async verify(token: string): Promise<Principal> {
+    if (token === '') throw new AuthError(AuthErrorCode.MISSING_TOKEN);
+    return principalFromClaims(await this.verifiedClaims(token));
+  }
+
+  private async verifiedClaims(token: string): Promise<JWTPayload> {
+    try {
+      return (await jwtVerify(token, this.keys, this.options)).payload;
+    } catch (error: unknown) {
+      if (error instanceof errors.JWKSMultipleMatchingKeys) return this.verifyWithEachCandidate(token, error);
+      throw authErrorFromJose(error);
+    }
+  }
+
+  /** A token without `kid` can match several keys of a set; the first whose signature verifies wins. */
+  private async verifyWithEachCandidate(
+    token: string,
+    candidates: errors.JWKSMultipleMatchingKeys,
+  ): Promise<JWTPayload> {
+    for await (const key of candidates) {
+      try {
+        return (await jwtVerify(token, key, this.options)).payload;
+      } catch (error: unknown) {
+        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw authErrorFromJose(error);
+      }
+    }
+    throw new AuthError(AuthErrorCode.INVALID_SIGNATURE);
+  }
+}
