@@ -10,6 +10,7 @@ export * from './remote-jwks-key-resolver';
 export * from './create-token-verifier';
 export * from './development-keys';
 export * from './development-token';
+export * from './development-token-arguments';
 export * from './nest/access-declaration';
 export * from './nest/public.decorator';
 export * from './nest/require-scopes.decorator';
