@@ -88,9 +88,14 @@ function isDevelopmentPrivateJwk(value: unknown): value is DevelopmentPrivateJwk
 }
 
 function isNotFound(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+  return systemErrorCode(error) === 'ENOENT';
 }
 
 function isAlreadyExists(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'EEXIST';
+  return systemErrorCode(error) === 'EEXIST';
+}
+
+// Checked by shape, not `instanceof Error`: errors from Node's fs are created in another realm under jest.
+function systemErrorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
 }

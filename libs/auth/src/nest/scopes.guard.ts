@@ -72,7 +72,7 @@ export class ScopesGuard implements CanActivate {
     // The token is never logged: an AuthError's message is written by this library, not taken from the token.
     const where = handlerName(context);
     if (error.code === AuthErrorCode.KEYS_UNAVAILABLE) {
-      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      const cause = describeCause(error.cause);
       this.logger.error(`${where}: ${error.code} ${error.message}${cause}`);
     } else {
       this.logger.debug(`${where}: refused, ${error.code}`);
@@ -85,6 +85,12 @@ export class ScopesGuard implements CanActivate {
     this.reportedUndeclared.add(where);
     this.logger.error(`${where} has neither @Public() nor @RequireScopes(...); every call is refused`);
   }
+}
+
+/** The cause's message (a network error, never the token); read by shape as it may come from another realm. */
+function describeCause(cause: unknown): string {
+  if (typeof cause !== 'object' || cause === null || !('message' in cause)) return '';
+  return `: ${String(cause.message)}`;
 }
 
 function handlerName(context: ExecutionContext): string {
