@@ -144,6 +144,7 @@ export function createPostgresService(config) {
           state: 'unresponsive',
           pid: postmaster.pid,
           detail: `it listens on port ${postmaster.port}`,
+          portMismatch: true,
         };
       }
       return (await isAccepting())

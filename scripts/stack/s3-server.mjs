@@ -30,7 +30,7 @@ try {
 server.httpServer.prependListener('request', (_request, response) => {
   response.setHeader('x-map-offline-stack-pid', String(process.pid));
 });
-writeFileSync(s3.pidFile, `${process.pid}\n`);
+writeFileSync(s3.pidFile, `${process.pid}\n${s3.port}\n`);
 log(`s3rver listening on http://${host}:${s3.port}, bucket ${s3.bucket}, data ${s3.dataDirectory}`);
 
 let stopping = false;

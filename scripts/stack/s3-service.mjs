@@ -1,6 +1,6 @@
 // s3rver, an S3-compatible server in Node, run as a detached background process with its own pidfile.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpGet } from './network-probe.mjs';
@@ -8,6 +8,16 @@ import { isOurProcess, readPidFile, removeFile, stopProcess } from './process-co
 import { repositoryRoot } from './stack-config.mjs';
 
 const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 's3-server.mjs');
+
+/** The pidfile's second line is the port the server was started on. */
+function readRecordedPort(pidFile) {
+  try {
+    const port = Number(readFileSync(pidFile, 'utf8').split('\n')[1]);
+    return Number.isInteger(port) && port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function answeringPid(endpoint) {
   try {
@@ -38,6 +48,15 @@ export function createS3Service(config) {
       if (pid === undefined) return { state: 'stopped' };
       const answering = await answeringPid(s3.endpoint);
       if (answering === pid) return { state: 'running', pid };
+      const recordedPort = readRecordedPort(s3.pidFile);
+      if (recordedPort !== undefined && recordedPort !== s3.port) {
+        return {
+          state: 'unresponsive',
+          pid,
+          detail: `it listens on port ${recordedPort}`,
+          portMismatch: true,
+        };
+      }
       return { state: 'unresponsive', pid };
     },
 
@@ -62,7 +81,7 @@ export function createS3Service(config) {
       });
       closeSync(logDescriptor);
       // The server rewrites this once it listens; writing it now lets `down` find a server that is still starting.
-      writeFileSync(s3.pidFile, `${child.pid}\n`);
+      writeFileSync(s3.pidFile, `${child.pid}\n${s3.port}\n`);
       child.unref();
     },
 

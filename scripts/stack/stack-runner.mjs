@@ -45,7 +45,11 @@ async function ensureRunning(config, service) {
     action = `already running (pid ${inspected.pid})`;
   } else if (inspected.state === 'unresponsive') {
     // Our process is alive but not answering yet: still starting, or recovering after a crash.
-    if (!(await waitUntil(() => service.isReady(), service.readyTimeoutMilliseconds))) {
+    // Started on another port: waiting cannot help.
+    if (
+      inspected.portMismatch ||
+      !(await waitUntil(() => service.isReady(), service.readyTimeoutMilliseconds))
+    ) {
       throw new StackError(
         `${service.name} (pid ${inspected.pid}, from .data) is running but not answering on port ${service.port}` +
           `${inspected.detail ? `: ${inspected.detail}` : ''}.\n` +
