@@ -1,0 +1,52 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { JobItem, jobDefinition, parseJob, QueueName } from '@map-offline/contracts';
+import { getJobOptions, JobOptionOverrides } from './job-options';
+import { createRedisConnection } from './redis-connection';
+import { QUEUE_SETTINGS, QueueSettings } from './queue-settings';
+
+/**
+ * Puts jobs on BullMQ queues. Payloads are validated here too, so a bad job fails at the API with a
+ * clear message rather than later in a worker.
+ */
+@Injectable()
+export class QueueProducer implements OnApplicationShutdown {
+  private readonly connection: Redis;
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(@Inject(QUEUE_SETTINGS) private readonly settings: QueueSettings) {
+    this.connection = createRedisConnection(
+      settings.redisUrl,
+      'producer',
+      `${settings.connectionName}:producer`,
+    );
+    // Errors surface on each command; without a listener ioredis would also print them unhandled.
+    this.connection.on('error', () => undefined);
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.settings.prefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(item: JobItem, overrides: JobOptionOverrides = {}): Promise<string> {
+    const validated = parseJob(item.name, item.data);
+    const queue = this.queue(jobDefinition(validated.name).queue);
+    const job = await queue.add(validated.name, validated.data, getJobOptions(validated.name, overrides));
+    return job.id ?? '';
+  }
+
+  redis(): Redis {
+    return this.connection;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.connection.disconnect();
+  }
+}

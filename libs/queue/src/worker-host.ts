@@ -1,0 +1,133 @@
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { InvalidJobError, parseJob, QueueName } from '@map-offline/contracts';
+import { AppLogger } from '@map-offline/observability';
+import { BoundJobHandler, JobHandlerDiscovery } from './job-handler-discovery';
+import { createRedisConnection } from './redis-connection';
+import { QUEUE_SETTINGS, QueueSettings } from './queue-settings';
+import { assertNoEvictionPolicy } from './redis-policy.check';
+
+export interface WorkerHostSettings {
+  queue: QueueName;
+  /** jobs processed at once by this process */
+  concurrency: number;
+  /** milliseconds to wait for active jobs on shutdown before releasing them to another worker */
+  shutdownGraceMs: number;
+}
+
+export const WORKER_HOST_SETTINGS = Symbol('WORKER_HOST_SETTINGS');
+export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
+
+/**
+ * Runs one queue's jobs: re-validates each payload at the consumer (outside producers write to Redis
+ * directly), dispatches to the single registered handler, and lets failures reach BullMQ so its retry
+ * budget applies. Closed in beforeApplicationShutdown so it stops before the database closes.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private worker?: Worker;
+  private connection?: Redis;
+  private handlers = new Map<string, BoundJobHandler>();
+
+  constructor(
+    @Inject(QUEUE_SETTINGS) private readonly queueSettings: QueueSettings,
+    @Inject(WORKER_HOST_SETTINGS) private readonly settings: WorkerHostSettings,
+    @Inject(WORKER_LOGGER) private readonly logger: AppLogger,
+    private readonly discovery: JobHandlerDiscovery,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.handlers = this.discovery.handlersFor(this.settings.queue);
+    this.connection = createRedisConnection(
+      this.queueSettings.redisUrl,
+      'worker',
+      `${this.queueSettings.connectionName}:worker`,
+    );
+    await assertNoEvictionPolicy(this.connection);
+    this.worker = new Worker(this.settings.queue, (job, token) => this.process(job, token), {
+      connection: this.connection,
+      prefix: this.queueSettings.prefix,
+      concurrency: this.settings.concurrency,
+      autorun: true,
+    });
+    this.worker.on('error', (error) =>
+      this.logger.error({ err: error, queue: this.settings.queue }, 'worker error'),
+    );
+    this.worker.on('failed', (job, error) => {
+      if (!job) return;
+      this.logger.warn(
+        { ...this.jobFields(job), err: error },
+        `job failed on attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}`,
+      );
+    });
+    this.logger.info(
+      { queue: this.settings.queue, jobs: [...this.handlers.keys()], concurrency: this.settings.concurrency },
+      'worker started',
+    );
+  }
+
+  isRunning(): boolean {
+    return this.worker?.isRunning() ?? false;
+  }
+
+  async ping(): Promise<void> {
+    if (!this.connection) throw new Error('worker not started');
+    await this.connection.ping();
+  }
+
+  /** Stop taking jobs, wait for active ones up to the grace period, then close the connection. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.logger.info({ queue: this.settings.queue }, 'stopping: no new jobs, waiting for active ones');
+    const graceful = worker.close().then(() => true);
+    const timedOut = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), this.settings.shutdownGraceMs).unref(),
+    );
+    if (!(await Promise.race([graceful, timedOut]))) {
+      this.logger.warn(
+        { queue: this.settings.queue, graceMs: this.settings.shutdownGraceMs },
+        'grace period over: releasing active jobs to another worker',
+      );
+      await worker.close(true);
+    }
+    this.connection?.disconnect();
+    this.logger.info({ queue: this.settings.queue }, 'worker stopped');
+  }
+
+  private async process(job: Job, token: string | undefined): Promise<unknown> {
+    let item;
+    try {
+      item = parseJob(job.name, job.data);
+    } catch (error) {
+      if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+    const handler = this.handlers.get(item.name);
+    if (!handler)
+      throw new UnrecoverableError(`no handler for job "${job.name}" in queue ${this.settings.queue}`);
+    const logger = this.logger.child(this.jobFields(job));
+    return handler(item.data, {
+      jobId: job.id ?? '',
+      queue: this.settings.queue,
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+      logger,
+      reportProgress: (progress) => job.updateProgress(progress),
+      job,
+      token,
+    });
+  }
+
+  private jobFields(job: Job): Record<string, unknown> {
+    const data = job.data as { organisationId?: unknown } | undefined;
+    return {
+      jobId: job.id,
+      queue: this.settings.queue,
+      jobName: job.name,
+      attempt: job.attemptsMade + 1,
+      organisationId: typeof data?.organisationId === 'string' ? data.organisationId : undefined,
+    };
+  }
+}
