@@ -46,7 +46,14 @@ export class QueueProducer implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
-    this.connection.disconnect();
+    await this.close();
+  }
+
+  /** Idempotent, so the process runner can close queues before the database and Nest's hook is a no-op. */
+  async close(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(queues.map((queue) => queue.close()));
+    if (this.connection.status !== 'end') this.connection.disconnect();
   }
 }

@@ -76,10 +76,16 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     await this.connection.ping();
   }
 
-  /** Stop taking jobs, wait for active ones up to the grace period, then close the connection. */
+  /** Nest's hook is a safety net; the process runner calls stop() first to control the order. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Stop taking jobs, wait for active ones up to the grace period, then close the connection. */
+  async stop(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
+    this.worker = undefined;
     this.logger.info({ queue: this.settings.queue }, 'stopping: no new jobs, waiting for active ones');
     const graceful = worker.close().then(() => true);
     const timedOut = new Promise<boolean>((resolve) =>
