@@ -1,0 +1,71 @@
+import { AppliedChanges, Dot } from './feature-state';
+import { VectorClock, compareStrings, counterOf, mergeClocks } from './vector-clock';
+
+/**
+ * The set of applied changes, as a version vector of contiguous counters (1..n per device) plus the
+ * dots that arrived ahead of a gap. A change is a duplicate when its own dot is in this set. Its whole
+ * clock is not the test: a clock also names changes of other devices that this server may not have
+ * received yet, and treating those as seen would drop them when they arrive.
+ */
+export function joinApplied(...sets: readonly AppliedChanges[]): AppliedChanges {
+  const vector = new Map(Object.entries(mergeClocks(...sets.map((set) => set.vector))));
+  const pending = new Map<string, Set<number>>();
+  for (const set of sets) {
+    for (const dot of set.dots) {
+      const counters = pending.get(dot.deviceId) ?? new Set<number>();
+      counters.add(dot.counter);
+      pending.set(dot.deviceId, counters);
+    }
+  }
+  const dots: Dot[] = [];
+  for (const [deviceId, counters] of pending) {
+    let contiguous = vector.get(deviceId) ?? 0;
+    while (counters.has(contiguous + 1)) contiguous += 1;
+    if (contiguous > 0) vector.set(deviceId, contiguous);
+    for (const counter of counters) if (counter > contiguous) dots.push({ deviceId, counter });
+  }
+  dots.sort((a, b) => compareStrings(a.deviceId, b.deviceId) || a.counter - b.counter);
+  return { vector: mergeClocks(Object.fromEntries(vector)), dots };
+}
+
+export function appliedFromDot(dot: Dot): AppliedChanges {
+  return joinApplied({ vector: {}, dots: [dot] });
+}
+
+export function hasApplied(applied: AppliedChanges, dot: Dot): boolean {
+  if (dot.counter <= counterOf(applied.vector, dot.deviceId)) return true;
+  return applied.dots.some((pending) => pending.deviceId === dot.deviceId && pending.counter === dot.counter);
+}
+
+/** A counter range of one device's changes not applied yet. */
+export interface MissingChanges {
+  deviceId: string;
+  /** first missing counter, inclusive */
+  fromCounter: number;
+  /** last missing counter, inclusive */
+  toCounter: number;
+}
+
+/**
+ * The changes a clock says happened before it but which are not applied here. Device counters for a
+ * feature are contiguous, so `clock[d] = n` means changes 1..n of `d` exist. The merger may hold a
+ * change until these arrive, or pull them; merging without them still converges once they arrive.
+ */
+export function missingBefore(applied: AppliedChanges, clock: VectorClock, ownDot?: Dot): MissingChanges[] {
+  const missing: MissingChanges[] = [];
+  for (const [deviceId, counter] of Object.entries(clock)) {
+    const last = ownDot?.deviceId === deviceId ? counter - 1 : counter;
+    // Walk the out-of-order dots only: counters can be large, ranges stay few.
+    const present = applied.dots
+      .filter((dot) => dot.deviceId === deviceId && dot.counter <= last)
+      .map((dot) => dot.counter)
+      .sort((a, b) => a - b);
+    let next = counterOf(applied.vector, deviceId) + 1;
+    for (const presentCounter of present) {
+      if (presentCounter > next) missing.push({ deviceId, fromCounter: next, toCounter: presentCounter - 1 });
+      next = Math.max(next, presentCounter + 1);
+    }
+    if (next <= last) missing.push({ deviceId, fromCounter: next, toCounter: last });
+  }
+  return missing.sort((a, b) => compareStrings(a.deviceId, b.deviceId) || a.fromCounter - b.fromCounter);
+}

@@ -1,0 +1,80 @@
+import { canonicalJson } from './json-value';
+import { FieldRegister, FieldWrite } from './feature-state';
+import { canonicalClockJson, compareStrings, dominates } from './vector-clock';
+
+/** Canonical text of what a write says, so "identical values" is one string comparison. */
+export function valueKeyOf(write: FieldWrite<unknown>): string {
+  return write.removed ? 'removed' : `value:${canonicalJson(write.value)}`;
+}
+
+const clockKeys = new WeakMap<object, string>();
+
+function clockKeyOf(write: FieldWrite<unknown>): string {
+  let key = clockKeys.get(write.clock);
+  if (key === undefined) {
+    key = canonicalClockJson(write.clock);
+    clockKeys.set(write.clock, key);
+  }
+  return key;
+}
+
+/**
+ * The total order on writes that every replica uses: HLC, then device id (the LAST_WRITER_WINS order),
+ * then clock and value, which only matter for a malformed device that reused a clock.
+ */
+export function compareWrites(a: FieldWrite<unknown>, b: FieldWrite<unknown>): number {
+  return (
+    compareStrings(a.hlc, b.hlc) ||
+    compareStrings(a.deviceId, b.deviceId) ||
+    compareStrings(clockKeyOf(a), clockKeyOf(b)) ||
+    compareStrings(valueKeyOf(a), valueKeyOf(b))
+  );
+}
+
+/** The writes a register holds: its candidates, or the single write in force. */
+export function writesOf<V>(register: FieldRegister<V> | undefined): FieldWrite<V>[] {
+  if (register === undefined) return [];
+  if (register.candidates !== undefined) return register.candidates;
+  return [toWrite(register)];
+}
+
+export function toWrite<V>(register: FieldWrite<V>): FieldWrite<V> {
+  const write: FieldWrite<V> = { value: register.value, clock: register.clock, hlc: register.hlc, deviceId: register.deviceId };
+  if (register.removed) write.removed = true;
+  return write;
+}
+
+/**
+ * The join of multi-value registers: the union of the writes, one write per clock (the greatest in
+ * `compareWrites`), minus every write whose clock another write dominates, sorted. Union, max and
+ * "drop the dominated" are each commutative, associative and idempotent, and dropping never removes
+ * a write that a later union would need, so the result is a join (see README.md).
+ */
+export function joinWrites<V>(...groups: ReadonlyArray<readonly FieldWrite<V>[]>): FieldWrite<V>[] {
+  const byClock = new Map<string, FieldWrite<V>>();
+  for (const group of groups) {
+    for (const write of group) {
+      const key = clockKeyOf(write);
+      const existing = byClock.get(key);
+      if (existing === undefined || compareWrites(write, existing) > 0) byClock.set(key, write);
+    }
+  }
+  const writes = [...byClock.values()];
+  const maximal = writes.length === 1 ? writes : writes.filter((write) => !writes.some((other) => dominates(other.clock, write.clock)));
+  return maximal.sort(compareWrites);
+}
+
+/** A register whose value in force is `winner`, keeping the other concurrent writes as candidates. */
+export function buildRegister<V>(writes: FieldWrite<V>[], winner: FieldWrite<V>): FieldRegister<V> {
+  const register: FieldRegister<V> = toWrite(winner);
+  if (writes.length > 1) register.candidates = writes;
+  return register;
+}
+
+export function distinctValueCount(writes: readonly FieldWrite<unknown>[]): number {
+  return new Set(writes.map(valueKeyOf)).size;
+}
+
+export function sameWrite(a: FieldWrite<unknown>, b: FieldWrite<unknown>): boolean {
+  return compareWrites(a, b) === 0;
+}

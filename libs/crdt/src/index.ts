@@ -1,0 +1,16 @@
+export * from './crdt-error';
+export * from './device-id';
+export * from './vector-clock';
+export * from './hybrid-logical-clock';
+export * from './json-value';
+export * from './geometry-validation';
+export * from './property-patch-validation';
+export * from './change';
+export * from './merge-policy';
+export * from './feature-state';
+export { compareWrites, joinWrites, valueKeyOf } from './field-register';
+export * from './applied-changes';
+export { canonicalStateJson, finalizeState, mergeStates, pickWinner, stateFromChange } from './feature-merge';
+export * from './apply-change';
+export * from './resolve-conflict';
+export * from './materialize-feature';

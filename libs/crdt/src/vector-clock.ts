@@ -1,0 +1,156 @@
+import { CrdtErrorCode, CrdtValidationError, ValidationResult, toValidationResult } from './crdt-error';
+import { assertDeviceId } from './device-id';
+
+/**
+ * device id -> number of changes that device made to one feature (counter = how many, so the next
+ * change of that device is counter + 1). A missing entry means 0. Plain JSON, so it is stored and sent
+ * as is; `normalizeClock` gives the canonical form (zero entries dropped, keys sorted).
+ */
+export type VectorClock = Readonly<Record<string, number>>;
+
+export enum ClockOrder {
+  EQUAL = 'EQUAL',
+  /** The first clock happened before the second: the second has seen everything the first has. */
+  BEFORE = 'BEFORE',
+  AFTER = 'AFTER',
+  /** Neither has seen the other: the edits were made independently. */
+  CONCURRENT = 'CONCURRENT',
+}
+
+/** Default bound on entries in one clock: far above a field team, far below a memory problem. */
+export const MAX_CLOCK_ENTRIES = 1_000;
+
+export const EMPTY_CLOCK: VectorClock = Object.freeze({});
+
+/** Reads one counter without touching inherited members (`constructor`, `toString`). */
+export function counterOf(clock: VectorClock, deviceId: string): number {
+  return Object.hasOwn(clock, deviceId) ? (clock[deviceId] ?? 0) : 0;
+}
+
+export function compareClocks(a: VectorClock, b: VectorClock): ClockOrder {
+  let aAhead = false;
+  let bAhead = false;
+  for (const deviceId of deviceIdsOf(a, b)) {
+    const left = counterOf(a, deviceId);
+    const right = counterOf(b, deviceId);
+    if (left > right) aAhead = true;
+    else if (right > left) bAhead = true;
+    if (aAhead && bAhead) return ClockOrder.CONCURRENT;
+  }
+  if (aAhead) return ClockOrder.AFTER;
+  if (bAhead) return ClockOrder.BEFORE;
+  return ClockOrder.EQUAL;
+}
+
+/** `a` has seen everything `b` has (a >= b pointwise); a clock covers itself. */
+export function covers(a: VectorClock, b: VectorClock): boolean {
+  for (const [deviceId, counter] of Object.entries(b)) {
+    if (counter > counterOf(a, deviceId)) return false;
+  }
+  return true;
+}
+
+/** `a` has seen everything `b` has and more (strictly after). */
+export function dominates(a: VectorClock, b: VectorClock): boolean {
+  return compareClocks(a, b) === ClockOrder.AFTER;
+}
+
+export function isConcurrent(a: VectorClock, b: VectorClock): boolean {
+  return compareClocks(a, b) === ClockOrder.CONCURRENT;
+}
+
+/** Pointwise maximum: the clock of a replica that has seen everything each argument has seen. */
+export function mergeClocks(...clocks: readonly VectorClock[]): VectorClock {
+  const merged = new Map<string, number>();
+  for (const clock of clocks) {
+    for (const [deviceId, counter] of Object.entries(clock)) {
+      if (counter > (merged.get(deviceId) ?? 0)) merged.set(deviceId, counter);
+    }
+  }
+  return fromEntries(merged);
+}
+
+/** The clock after `deviceId` makes one more change; strictly AFTER the input. */
+export function incrementClock(clock: VectorClock, deviceId: string): VectorClock {
+  assertDeviceId(deviceId);
+  const next = new Map(Object.entries(clock));
+  next.set(deviceId, counterOf(clock, deviceId) + 1);
+  return fromEntries(next);
+}
+
+/** Canonical form: zero entries dropped, keys sorted, so equal clocks have equal JSON. */
+export function normalizeClock(clock: VectorClock): VectorClock {
+  return fromEntries(new Map(Object.entries(clock)));
+}
+
+/** Canonical JSON (sorted keys, no zero entries) for hashing, storage and equality. */
+export function canonicalClockJson(clock: VectorClock): string {
+  return JSON.stringify(normalizeClock(clock));
+}
+
+export interface ClockLimits {
+  /** Most entries accepted in one clock. */
+  maxEntries: number;
+}
+
+/**
+ * Checks untrusted input (parsed JSON from a device) and returns the canonical clock, or throws a
+ * `CrdtValidationError` naming the bad entry and the limit.
+ */
+export function assertVectorClock(
+  value: unknown,
+  field = 'clock',
+  limits: ClockLimits = { maxEntries: MAX_CLOCK_ENTRIES },
+): VectorClock {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CrdtValidationError(CrdtErrorCode.INVALID_CLOCK, field, 'an object of device id -> counter', value);
+  }
+  const entries = Object.entries(value);
+  if (entries.length > limits.maxEntries) {
+    throw new CrdtValidationError(
+      CrdtErrorCode.CLOCK_TOO_LARGE,
+      field,
+      `at most ${limits.maxEntries} entries`,
+      `${entries.length} entries`,
+    );
+  }
+  const checked = new Map<string, number>();
+  for (const [deviceId, counter] of entries) {
+    assertDeviceId(deviceId, `${field} key ${JSON.stringify(deviceId)}`);
+    if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0) {
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_COUNTER,
+        `${field}[${JSON.stringify(deviceId)}]`,
+        `an integer in 0..${Number.MAX_SAFE_INTEGER}`,
+        counter,
+      );
+    }
+    checked.set(deviceId, counter);
+  }
+  return fromEntries(checked);
+}
+
+export function validateVectorClock(
+  value: unknown,
+  field = 'clock',
+  limits: ClockLimits = { maxEntries: MAX_CLOCK_ENTRIES },
+): ValidationResult<VectorClock> {
+  return toValidationResult(() => assertVectorClock(value, field, limits));
+}
+
+function deviceIdsOf(a: VectorClock, b: VectorClock): Set<string> {
+  return new Set([...Object.keys(a), ...Object.keys(b)]);
+}
+
+/** Builds the canonical record; `Object.fromEntries` defines own properties, so no key reaches a prototype. */
+function fromEntries(entries: Map<string, number>): VectorClock {
+  const sorted = [...entries].filter(([, counter]) => counter > 0).sort(([left], [right]) => compareStrings(left, right));
+  return Object.fromEntries(sorted);
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+export function compareStrings(left: string, right: string): number {
+  if (left < right) return -1;
+  if (left > right) return 1;
+  return 0;
+}
