@@ -1,0 +1,41 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Registry } from 'prom-client';
+import { AuthModule, TokenVerifier } from '@map-offline/auth';
+import { AppConfig } from '@map-offline/config';
+import { dataSourceOptions } from '@map-offline/entities';
+import { AppLogger } from '@map-offline/observability';
+import { QueueModule } from '@map-offline/queue';
+import { RuntimeValuesModule } from '@map-offline/runtime';
+import { graphqlOptions } from './graphql/graphql-options';
+import { HealthModule } from './health/health.module';
+
+/** The gateway validates, authorises, records in PostgreSQL and enqueues; it never does the work. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: AppConfig, logger: AppLogger, registry: Registry): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        RuntimeValuesModule.forRoot(config, logger, registry),
+        TypeOrmModule.forRoot(
+          dataSourceOptions({ ...config.database, applicationName: 'map-offline-gateway' }),
+        ),
+        QueueModule.forProducer({
+          redisUrl: config.redis.url,
+          prefix: config.redis.queuePrefix,
+          connectionName: 'map-offline-gateway',
+        }),
+        AuthModule.forRoot(config.auth),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [TokenVerifier],
+          useFactory: (verifier: TokenVerifier) => graphqlOptions(config, verifier),
+        }),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export const GATEWAY_READINESS = Symbol('GATEWAY_READINESS');
