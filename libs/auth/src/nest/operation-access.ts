@@ -28,9 +28,7 @@ export interface OperationAccess {
  */
 export function listOperationAccess(resolverClasses: readonly Type[]): OperationAccess[] {
   return resolverClasses.flatMap((resolverClass) =>
-    methodNames(resolverClass).flatMap((methodName): OperationAccess[] => {
-      const method: unknown = Reflect.get(resolverClass.prototype as object, methodName);
-      if (typeof method !== 'function') return [];
+    methods(resolverClass).flatMap(([methodName, method]): OperationAccess[] => {
       const operationType: unknown = Reflect.getMetadata(RESOLVER_TYPE_METADATA, method);
       if (typeof operationType !== 'string' || !isRootOperationType(operationType)) return [];
       const declaredName: unknown = Reflect.getMetadata(RESOLVER_NAME_METADATA, method);
@@ -70,15 +68,21 @@ function isRootOperationType(value: string): value is RootOperationType {
   return ROOT_OPERATION_TYPES.has(value);
 }
 
-/** Own and inherited method names, nearest class first, without duplicates. */
-function methodNames(resolverClass: Type): string[] {
-  const names = new Set<string>();
+/**
+ * Own and inherited methods, nearest class first. Read through property descriptors, never by
+ * property access: some providers (Nest's ModuleRef) have prototype getters that fail without an instance.
+ */
+function methods(resolverClass: Type): [string, (...args: unknown[]) => unknown][] {
+  const found = new Map<string, (...args: unknown[]) => unknown>();
   let prototype: object | null = resolverClass.prototype as object;
   while (prototype !== null && prototype !== Object.prototype) {
-    for (const name of Object.getOwnPropertyNames(prototype)) {
-      if (name !== 'constructor') names.add(name);
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(prototype))) {
+      const value: unknown = descriptor.value;
+      if (name !== 'constructor' && !found.has(name) && typeof value === 'function') {
+        found.set(name, value as (...args: unknown[]) => unknown);
+      }
     }
     prototype = Object.getPrototypeOf(prototype) as object | null;
   }
-  return [...names];
+  return [...found];
 }
