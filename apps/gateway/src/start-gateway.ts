@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { assertKeySourceAllowed } from '@map-offline/auth';
 import { AppConfig } from '@map-offline/config';
 import { AppLogger, createMetricsRegistry, NestLoggerAdapter, Readiness } from '@map-offline/observability';
 import { QueueProducer } from '@map-offline/queue';
@@ -11,6 +12,7 @@ import { GATEWAY_READINESS } from './health/readiness.token';
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export async function startGateway(config: AppConfig, logger: AppLogger): Promise<RunningProcess> {
+  assertKeySourceAllowed(config.auth, config.environment);
   const registry = createMetricsRegistry(config.app);
   const app = await NestFactory.create<NestExpressApplication>(
     GatewayModule.forRoot(config, logger, registry),

@@ -1,6 +1,12 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { AppConfig } from '@map-offline/config';
-import { AuthError, authenticateConnectionParams, Principal, TokenVerifier } from '@map-offline/auth';
+import {
+  AuthError,
+  authenticateConnectionParams,
+  authGraphqlDriverOptions,
+  Principal,
+  TokenVerifier,
+} from '@map-offline/auth';
 
 interface WebSocketExtra {
   principal?: Principal;
@@ -12,6 +18,8 @@ interface WebSocketExtra {
  */
 export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): ApolloDriverConfig {
   return {
+    // Keeps 401/403 as real HTTP statuses and runs guards on field resolvers too.
+    ...authGraphqlDriverOptions(),
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
