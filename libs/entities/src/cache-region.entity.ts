@@ -12,6 +12,7 @@ import {
 import { bigintAsNumber } from './column-transformers';
 import { TileSourceEntity } from './tile-source.entity';
 
+/** queued -> running -> completed | failed | cancelled; paused <-> running; deleting until removed. */
 export type CacheRegionStatus =
   'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'deleting';
 

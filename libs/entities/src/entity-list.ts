@@ -1,7 +1,17 @@
 import { CacheRegionEntity } from './cache-region.entity';
+import { CacheSubmissionEntity } from './cache-submission.entity';
 import { JobRunEntity } from './job-run.entity';
 import { TileBlobEntity } from './tile-blob.entity';
+import { RegionTileEntity } from './region-tile.entity';
 import { TileSourceEntity } from './tile-source.entity';
 import { TileEntity } from './tile.entity';
 
-export const ENTITIES = [TileSourceEntity, CacheRegionEntity, TileEntity, TileBlobEntity, JobRunEntity];
+export const ENTITIES = [
+  TileSourceEntity,
+  CacheRegionEntity,
+  RegionTileEntity,
+  TileEntity,
+  TileBlobEntity,
+  JobRunEntity,
+  CacheSubmissionEntity,
+];

@@ -7,3 +7,5 @@ export * from './entity-list';
 export * from './data-source-options';
 export * from './snake-naming.strategy';
 export * from './column-transformers';
+export * from './region-tile.entity';
+export * from './cache-submission.entity';

@@ -1,9 +1,12 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import { bigintAsNumber } from './column-transformers';
 
 /**
  * Stored tile bytes, addressed by SHA-256. Identical tiles (open sea, blank land) of any source or
  * organisation share one blob; the object key is derived from the hash.
+ *
+ * References are not counted in a column: a blob is in use while a tile row points at it (indexed
+ * tile.blob_sha256). A counter would drift when a batch is retried after a crash; the derived check
+ * cannot. The garbage collector and the seeder coordinate through row locks (docs/architecture.md).
  */
 @Entity('tile_blob')
 export class TileBlobEntity {
@@ -17,10 +20,6 @@ export class TileBlobEntity {
 
   @Column({ type: 'varchar', length: 100 })
   contentType!: string;
-
-  /** Tile index rows and package pins that use this blob; the garbage collector removes it at zero. */
-  @Column({ type: 'bigint', default: 0, transformer: bigintAsNumber })
-  referenceCount!: number;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

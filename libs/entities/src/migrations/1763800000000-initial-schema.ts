@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Tile sources, cache regions, the tile index, content-addressed blobs and the durable job history. */
+/**
+ * Tile sources, cache regions and their tile membership, the tile index, content-addressed blobs,
+ * bulk submissions and the durable job history.
+ */
 export class InitialSchema1763800000000 implements MigrationInterface {
   name = 'InitialSchema1763800000000';
 
@@ -26,7 +29,7 @@ export class InitialSchema1763800000000 implements MigrationInterface {
     );
     await queryRunner.query(`CREATE INDEX "IDX_cfdcb1d97d1c78bb4cdd88afd5" ON "tile" ("blob_sha256") `);
     await queryRunner.query(
-      `CREATE TABLE "tile_blob" ("sha256" character(64) NOT NULL, "size_bytes" integer NOT NULL, "content_type" character varying(100) NOT NULL, "reference_count" bigint NOT NULL DEFAULT '0', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_cfdcb1d97d1c78bb4cdd88afd5c" PRIMARY KEY ("sha256"))`,
+      `CREATE TABLE "tile_blob" ("sha256" character(64) NOT NULL, "size_bytes" integer NOT NULL, "content_type" character varying(100) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_cfdcb1d97d1c78bb4cdd88afd5c" PRIMARY KEY ("sha256"))`,
     );
     await queryRunner.query(
       `CREATE TABLE "job_run" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "organisation_id" character varying(128) NOT NULL, "kind" character varying(32) NOT NULL, "state" character varying(16) NOT NULL, "subject_id" uuid, "idempotency_key" character varying(200), "requested_by" character varying(200) NOT NULL, "total_units" bigint NOT NULL DEFAULT '0', "done_units" bigint NOT NULL DEFAULT '0', "progress" jsonb NOT NULL DEFAULT '{}', "result" jsonb, "error" character varying(2000), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "started_at" TIMESTAMP WITH TIME ZONE, "finished_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_96fe0b041b8bc157dcec25bd8ef" PRIMARY KEY ("id"))`,
@@ -38,15 +41,33 @@ export class InitialSchema1763800000000 implements MigrationInterface {
       `CREATE INDEX "IDX_2a244a1e058f70db11b6432c2e" ON "job_run" ("organisation_id", "created_at") `,
     );
     await queryRunner.query(
+      `CREATE TABLE "cache_submission" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "organisation_id" character varying(128) NOT NULL, "idempotency_key" character varying(200) NOT NULL, "request_sha256" character(64) NOT NULL, "results" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_fc83ea5e81ec2aef580899223d8" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "IDX_24c24bf85d0cf229b96e9b1252" ON "cache_submission" ("organisation_id", "idempotency_key") `,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "region_tile" ("region_id" uuid NOT NULL, "z" smallint NOT NULL, "x" integer NOT NULL, "y" integer NOT NULL, "source_id" uuid NOT NULL, CONSTRAINT "PK_0d6bcf73ac352ff01a2bf854dfd" PRIMARY KEY ("region_id", "z", "x", "y", "source_id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_7bde83c19cbe1f55889559ec77" ON "region_tile" ("source_id", "z", "x", "y") `,
+    );
+    await queryRunner.query(
       `ALTER TABLE "cache_region" ADD CONSTRAINT "FK_5c4366792ec41dc239ca1d3e4c4" FOREIGN KEY ("source_id") REFERENCES "tile_source"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
     );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE "job_run"`);
-    await queryRunner.query(`DROP TABLE "tile_blob"`);
-    await queryRunner.query(`DROP TABLE "tile"`);
-    await queryRunner.query(`DROP TABLE "cache_region"`);
-    await queryRunner.query(`DROP TABLE "tile_source"`);
+    for (const table of [
+      'cache_submission',
+      'job_run',
+      'tile_blob',
+      'tile',
+      'region_tile',
+      'cache_region',
+      'tile_source',
+    ]) {
+      await queryRunner.query(`DROP TABLE "${table}"`);
+    }
   }
 }
