@@ -1,5 +1,6 @@
 import { CacheRegionEntity } from './cache-region.entity';
 import { CacheSubmissionEntity } from './cache-submission.entity';
+import { JobBatchEntity } from './job-batch.entity';
 import { JobRunEntity } from './job-run.entity';
 import { TileBlobEntity } from './tile-blob.entity';
 import { RegionTileEntity } from './region-tile.entity';
@@ -13,5 +14,6 @@ export const ENTITIES = [
   TileEntity,
   TileBlobEntity,
   JobRunEntity,
+  JobBatchEntity,
   CacheSubmissionEntity,
 ];

@@ -9,3 +9,5 @@ export * from './snake-naming.strategy';
 export * from './column-transformers';
 export * from './region-tile.entity';
 export * from './cache-submission.entity';
+export * from './job-batch.entity';
+export * from './repositories';

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Tile sources, cache regions and their tile membership, the tile index, content-addressed blobs,
- * bulk submissions and the durable job history.
+ * bulk submissions and the durable job history with finished-batch marks.
  */
 export class InitialSchema1763800000000 implements MigrationInterface {
   name = 'InitialSchema1763800000000';
@@ -47,6 +47,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
       `CREATE UNIQUE INDEX "IDX_24c24bf85d0cf229b96e9b1252" ON "cache_submission" ("organisation_id", "idempotency_key") `,
     );
     await queryRunner.query(
+      `CREATE TABLE "job_batch" ("job_run_id" uuid NOT NULL, "batch_key" character varying(64) NOT NULL, "units" integer NOT NULL, "finished_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_cae193fc7e1fbbe5deee3b22c19" PRIMARY KEY ("job_run_id", "batch_key"))`,
+    );
+    await queryRunner.query(
       `CREATE TABLE "region_tile" ("region_id" uuid NOT NULL, "z" smallint NOT NULL, "x" integer NOT NULL, "y" integer NOT NULL, "source_id" uuid NOT NULL, CONSTRAINT "PK_0d6bcf73ac352ff01a2bf854dfd" PRIMARY KEY ("region_id", "z", "x", "y", "source_id"))`,
     );
     await queryRunner.query(
@@ -59,15 +62,16 @@ export class InitialSchema1763800000000 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
+      'region_tile',
+      'job_batch',
       'cache_submission',
       'job_run',
       'tile_blob',
       'tile',
-      'region_tile',
       'cache_region',
       'tile_source',
     ]) {
-      await queryRunner.query(`DROP TABLE "${table}"`);
+      await queryRunner.query(`DROP TABLE "${table}" CASCADE`);
     }
   }
 }

@@ -1,0 +1,4 @@
+export * from './tile-index.types';
+export * from './tile-index.repository';
+export * from './region-release.repository';
+export * from './blob-collection.repository';
