@@ -14,7 +14,8 @@ const DEFAULT_HEALTH_PORTS: Record<AppName, number> = {
 /** Jobs each worker runs at once when WORKER_CONCURRENCY is not set. */
 const DEFAULT_WORKER_CONCURRENCY: Record<AppName, number> = {
   gateway: 1,
-  'tile-seeder': 4,
+  // several batches in flight keep the per-source request limit busy while one batch commits
+  'tile-seeder': 8,
   packager: 1,
   'sync-merger': 4,
 };
@@ -32,8 +33,12 @@ export type StorageSettings =
       secretAccessKey: string;
       forcePathStyle: boolean;
       multipartPartSizeBytes: number;
+      /** 'when-required' for S3-compatible servers that store aws-chunked framing (s3rver, some MinIO) */
+      checksumMode: 'aws' | 'when-required';
+      /** The endpoint presigned URLs name, when clients reach storage by another address than the apps. */
+      presignEndpoint?: string;
     }
-  | { driver: 'filesystem'; rootDirectory: string; urlSigningSecret: string; publicBaseUrl: string };
+  | { driver: 'filesystem'; rootDirectory: string; presignSecret: string; publicBaseUrl: string };
 
 export type AuthKeySettings =
   | { kind: 'jwks'; url: string }
@@ -58,6 +63,12 @@ export interface AppConfig {
     keys: AuthKeySettings;
   };
   worker: { concurrency: number; shutdownGraceMs: number };
+  caching: {
+    allowedSourceHosts: string[];
+    maxTilesPerJob: number;
+    seedBatchSize: number;
+    pausedBatchRecheckMs: number;
+  };
 }
 
 /**
@@ -102,6 +113,13 @@ export function loadAppConfig(app: AppName, env: NodeJS.ProcessEnv = process.env
     worker: {
       concurrency: values.WORKER_CONCURRENCY ?? DEFAULT_WORKER_CONCURRENCY[app],
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    },
+    caching: {
+      // Local runs fetch from the fixture server on loopback; production must list its upstreams.
+      allowedSourceHosts: values.TILE_SOURCE_ALLOWED_HOSTS ?? (isProduction ? [] : ['127.0.0.1', 'localhost']),
+      maxTilesPerJob: values.CACHE_MAX_TILES_PER_JOB,
+      seedBatchSize: values.SEED_BATCH_SIZE,
+      pausedBatchRecheckMs: values.PAUSED_BATCH_RECHECK_MS,
     },
   };
 }
@@ -171,7 +189,7 @@ function storageSettings(values: Environment, isProduction: boolean, problems: C
     return {
       driver: 'filesystem',
       rootDirectory: values.STORAGE_FS_ROOT,
-      urlSigningSecret: values.STORAGE_URL_SIGNING_SECRET ?? DEVELOPMENT_URL_SIGNING_SECRET,
+      presignSecret: values.STORAGE_URL_SIGNING_SECRET ?? DEVELOPMENT_URL_SIGNING_SECRET,
       publicBaseUrl: values.PUBLIC_BASE_URL,
     };
   }
@@ -184,5 +202,8 @@ function storageSettings(values: Environment, isProduction: boolean, problems: C
     secretAccessKey: values.S3_SECRET_ACCESS_KEY,
     forcePathStyle: values.S3_FORCE_PATH_STYLE,
     multipartPartSizeBytes: values.S3_MULTIPART_PART_SIZE_BYTES,
+    // AWS verifies checksums; other endpoints may mishandle the SDK's default streaming checksums.
+    checksumMode: values.S3_CHECKSUM_MODE ?? (values.S3_ENDPOINT === '' ? 'aws' : 'when-required'),
+    presignEndpoint: values.S3_PRESIGN_ENDPOINT,
   };
 }

@@ -65,6 +65,8 @@ export const environmentSchema = z.object({
   S3_FORCE_PATH_STYLE: booleanFlag.default(true),
   // bytes; S3 requires at least 5 MiB per part except the last
   S3_MULTIPART_PART_SIZE_BYTES: positiveInteger(5 * 1024 ** 3).min(5 * 1024 ** 2, 'must be at least 5242880 (5 MiB)').default(8 * 1024 ** 2),
+  S3_CHECKSUM_MODE: z.enum(['aws', 'when-required']).optional(),
+  S3_PRESIGN_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
   STORAGE_FS_ROOT: z.string().min(1).default('.data/objects'),
   STORAGE_URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
@@ -81,6 +83,14 @@ export const environmentSchema = z.object({
   AUTH_DEV_KEY_DIR: z.string().min(1).default('.data/dev-jwt'),
   AUTH_ALGORITHMS: commaSeparatedList.default(['ES256', 'RS256']),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300, 'must be at most 300').default(30),
+
+  // Hosts tile source URL templates may name; "*" allows any (not recommended). Empty = none.
+  TILE_SOURCE_ALLOWED_HOSTS: commaSeparatedList.optional(),
+  CACHE_MAX_TILES_PER_JOB: positiveInteger(1_000_000_000).default(2_000_000),
+  // tiles per seed-batch job: a few hundred keeps retries cheap and index upserts efficient
+  SEED_BATCH_SIZE: positiveInteger(1_000).default(500),
+  // milliseconds between checks of a paused job's batches
+  PAUSED_BATCH_RECHECK_MS: positiveInteger(60_000).default(2_000),
 
   // milliseconds a stopping worker waits for active jobs before releasing them to another worker
   SHUTDOWN_GRACE_MS: positiveInteger(10 * 60 * 1000).default(30_000),
