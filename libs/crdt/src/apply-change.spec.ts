@@ -16,7 +16,14 @@ function hlc(wallTime: number, nodeId: string): string {
 }
 
 function change(deviceId: string, clock: VectorClock, wallTime: number, rest: Partial<Change> = {}): Change {
-  return { featureId: FEATURE, deviceId, op: ChangeOperation.UPDATE, clock, hlc: hlc(wallTime, deviceId), ...rest };
+  return {
+    featureId: FEATURE,
+    deviceId,
+    op: ChangeOperation.UPDATE,
+    clock,
+    hlc: hlc(wallTime, deviceId),
+    ...rest,
+  };
 }
 
 const create = change('tablet-a', { 'tablet-a': 1 }, 1_000, {
@@ -46,7 +53,11 @@ function applyAll(changes: Change[], policy: MergePolicy, start = created(policy
 const fromA = (set: Change['set'], wallTime = 2_000, extra: Partial<Change> = {}) =>
   change('tablet-a', { 'tablet-a': 2 }, wallTime, { set, baseClock: { 'tablet-a': 1 }, ...extra });
 const fromB = (set: Change['set'], wallTime = 3_000, extra: Partial<Change> = {}) =>
-  change('tablet-b', { 'tablet-a': 1, 'tablet-b': 1 }, wallTime, { set, baseClock: { 'tablet-a': 1 }, ...extra });
+  change('tablet-b', { 'tablet-a': 1, 'tablet-b': 1 }, wallTime, {
+    set,
+    baseClock: { 'tablet-a': 1 },
+    ...extra,
+  });
 
 describe('applyChange', () => {
   it('creates a feature from its first change', () => {
@@ -108,7 +119,11 @@ describe('applyChange', () => {
   it('never reports identical concurrent edits as a conflict, under any policy', () => {
     for (const fields of Object.values(FieldPolicy)) {
       const policy = { fields, deletes: DeleteRule.REVIEW };
-      const { state, outcomes } = applyAll([fromA({ name: 'pine' }), fromB({ name: 'pine' })], policy, created(policy));
+      const { state, outcomes } = applyAll(
+        [fromA({ name: 'pine' }), fromB({ name: 'pine' })],
+        policy,
+        created(policy),
+      );
       expect(outcomes).toEqual([ApplyOutcome.APPLIED, ApplyOutcome.MERGED]);
       expect(state.conflicts).toEqual([]);
       expect(materializeFeature(state).properties.name).toBe('pine');
@@ -120,7 +135,10 @@ describe('applyChange', () => {
   it('treats identical concurrent geometries as identical whatever their key order', () => {
     const geometryA = { type: 'Point' as const, coordinates: [1, 2] };
     const geometryB = JSON.parse('{"coordinates":[1,2],"type":"Point"}') as typeof geometryA;
-    const { state } = applyAll([fromA(undefined, 2_000, { geometry: geometryA }), fromB(undefined, 3_000, { geometry: geometryB })], autoMerge);
+    const { state } = applyAll(
+      [fromA(undefined, 2_000, { geometry: geometryA }), fromB(undefined, 3_000, { geometry: geometryB })],
+      autoMerge,
+    );
     expect(state.conflicts).toEqual([]);
   });
 
@@ -128,8 +146,8 @@ describe('applyChange', () => {
     const edits = [fromA({ name: 'pine' }, 2_000), fromB({ name: 'cedar' }, 3_000)];
 
     it('AUTO_MERGE opens a conflict holding both candidates and shows the latest provisionally', () => {
-      const first = applyChange(created(), edits[0] as Change, autoMerge);
-      const second = applyChange(first.state, edits[1] as Change, autoMerge);
+      const first = applyChange(created(), edits[0], autoMerge);
+      const second = applyChange(first.state, edits[1], autoMerge);
       expect(second.outcome).toBe(ApplyOutcome.CONFLICT);
       expect(second.conflicts).toHaveLength(1);
       expect(second.conflicts[0]).toMatchObject({
@@ -139,9 +157,9 @@ describe('applyChange', () => {
         server: [{ value: 'pine', deviceId: 'tablet-a' }],
         device: { value: 'cedar', deviceId: 'tablet-b' },
       });
-      expect(second.state.conflicts.map((conflict) => conflict.candidates.map((write) => write.value))).toEqual([
-        ['pine', 'cedar'],
-      ]);
+      expect(
+        second.state.conflicts.map((conflict) => conflict.candidates.map((write) => write.value)),
+      ).toEqual([['pine', 'cedar']]);
       expect(materializeFeature(second.state).properties.name).toBe('cedar');
     });
 
@@ -156,13 +174,19 @@ describe('applyChange', () => {
 
     it('LAST_WRITER_WINS breaks an HLC wall-time tie by counter, then node id', () => {
       const policy = { fields: FieldPolicy.LAST_WRITER_WINS, deletes: DeleteRule.REVIEW };
-      const { state } = applyAll([fromA({ name: 'pine' }, 2_000), fromB({ name: 'cedar' }, 2_000)], policy, created(policy));
+      const { state } = applyAll(
+        [fromA({ name: 'pine' }, 2_000), fromB({ name: 'cedar' }, 2_000)],
+        policy,
+        created(policy),
+      );
       expect(materializeFeature(state).properties.name).toBe('cedar');
     });
 
     it('SERVER_WINS keeps the office edit over a later field edit', () => {
       const policy = { fields: FieldPolicy.SERVER_WINS, deletes: DeleteRule.REVIEW };
-      const office = change('server:office', { 'tablet-a': 1, 'server:office': 1 }, 2_000, { set: { name: 'office-oak' } });
+      const office = change('server:office', { 'tablet-a': 1, 'server:office': 1 }, 2_000, {
+        set: { name: 'office-oak' },
+      });
       const { state } = applyAll([fromB({ name: 'cedar' }, 9_000), office], policy, created(policy));
       expect(materializeFeature(state).properties.name).toBe('office-oak');
       expect(state.conflicts).toEqual([]);
@@ -176,7 +200,9 @@ describe('applyChange', () => {
 
     it('CLIENT_WINS keeps the field edit over an office edit', () => {
       const policy = { fields: FieldPolicy.CLIENT_WINS, deletes: DeleteRule.REVIEW };
-      const office = change('server:office', { 'tablet-a': 1, 'server:office': 1 }, 9_000, { set: { name: 'office-oak' } });
+      const office = change('server:office', { 'tablet-a': 1, 'server:office': 1 }, 9_000, {
+        set: { name: 'office-oak' },
+      });
       const { state } = applyAll([office, fromB({ name: 'cedar' }, 3_000)], policy, created(policy));
       expect(materializeFeature(state).properties.name).toBe('cedar');
     });
@@ -192,7 +218,11 @@ describe('applyChange', () => {
 
   it('MANUAL holds concurrent edits of different fields for review', () => {
     const policy = { fields: FieldPolicy.MANUAL, deletes: DeleteRule.REVIEW };
-    const { state, outcomes } = applyAll([fromA({ name: 'pine' }), fromB({ height: 12 })], policy, created(policy));
+    const { state, outcomes } = applyAll(
+      [fromA({ name: 'pine' }), fromB({ height: 12 })],
+      policy,
+      created(policy),
+    );
     expect(outcomes).toEqual([ApplyOutcome.APPLIED, ApplyOutcome.CONFLICT]);
     expect(state.conflicts.map((conflict) => [conflict.field, conflict.kind])).toEqual([
       ['properties.height', ConflictKind.CONCURRENT_CHANGE],
@@ -209,7 +239,11 @@ describe('applyChange', () => {
     it('DELETE_WINS deletes the feature and keeps the update in its registers', () => {
       const policy = { fields: FieldPolicy.AUTO_MERGE, deletes: DeleteRule.DELETE_WINS };
       const { state } = applyAll([update, deletion], policy, created(policy));
-      expect(materializeFeature(state)).toMatchObject({ deleted: true, properties: { height: 12 }, conflicts: [] });
+      expect(materializeFeature(state)).toMatchObject({
+        deleted: true,
+        properties: { height: 12 },
+        conflicts: [],
+      });
     });
 
     it('UPDATE_WINS restores the feature', () => {
@@ -222,7 +256,9 @@ describe('applyChange', () => {
       const { state, outcomes } = applyAll([deletion, update], autoMerge);
       expect(outcomes).toEqual([ApplyOutcome.APPLIED, ApplyOutcome.CONFLICT]);
       expect(materializeFeature(state).deleted).toBe(false);
-      expect(state.conflicts.map((conflict) => [conflict.field, conflict.kind])).toEqual([['deleted', ConflictKind.DELETE_UPDATE]]);
+      expect(state.conflicts.map((conflict) => [conflict.field, conflict.kind])).toEqual([
+        ['deleted', ConflictKind.DELETE_UPDATE],
+      ]);
     });
 
     it('MANUAL reviews the delete even when the rule says DELETE_WINS', () => {
@@ -232,7 +268,9 @@ describe('applyChange', () => {
     });
 
     it('a delete made after seeing the update simply deletes', () => {
-      const laterDelete = change('tablet-a', { 'tablet-a': 2, 'tablet-b': 1 }, 4_000, { op: ChangeOperation.DELETE });
+      const laterDelete = change('tablet-a', { 'tablet-a': 2, 'tablet-b': 1 }, 4_000, {
+        op: ChangeOperation.DELETE,
+      });
       const { state, outcomes } = applyAll([update, laterDelete], autoMerge);
       expect(outcomes).toEqual([ApplyOutcome.APPLIED, ApplyOutcome.APPLIED]);
       expect(materializeFeature(state)).toMatchObject({ deleted: true, conflicts: [] });
@@ -241,7 +279,11 @@ describe('applyChange', () => {
 
   it('an UPDATE that arrives before its CREATE still converges to the same feature', () => {
     const update = change('tablet-b', { 'tablet-a': 1, 'tablet-b': 1 }, 2_000, { set: { height: 12 } });
-    const early = applyAll([update, create], autoMerge, applyChange(undefined, update, autoMerge).state).state;
+    const early = applyAll(
+      [update, create],
+      autoMerge,
+      applyChange(undefined, update, autoMerge).state,
+    ).state;
     const inOrder = applyAll([update], autoMerge).state;
     expect(canonicalStateJson(early)).toBe(canonicalStateJson(inOrder));
   });
@@ -275,8 +317,14 @@ describe('resolveConflict', () => {
   it('is an ordinary change: another server applying the same changes and the resolution converges', () => {
     const edits = [fromA({ name: 'pine' }), fromB({ name: 'cedar' })];
     const first = applyAll(edits, autoMerge).state;
-    const { change: resolution, state: resolved } = resolveConflict(first, 'properties.name', { removed: true }, resolver, autoMerge);
-    const other = applyAll([resolution, edits[1] as Change, edits[0] as Change], autoMerge).state;
+    const { change: resolution, state: resolved } = resolveConflict(
+      first,
+      'properties.name',
+      { removed: true },
+      resolver,
+      autoMerge,
+    );
+    const other = applyAll([resolution, edits[1], edits[0]], autoMerge).state;
     expect(canonicalStateJson(other)).toBe(canonicalStateJson(resolved));
     expect(materializeFeature(other).properties).toEqual({ height: 10 });
   });
@@ -298,10 +346,24 @@ describe('resolveConflict', () => {
   });
 
   it('refuses a field without an open conflict and an invalid resolved value', () => {
-    expect(() => resolveConflict(created(), 'properties.name', { value: 'x' }, resolver, autoMerge)).toThrow(/CONFLICT_NOT_FOUND/);
-    const { state } = applyAll([fromA(undefined, 2_000, { geometry: null }), fromB(undefined, 3_000, { geometry: { type: 'Point', coordinates: [1, 1] } })], autoMerge);
-    expect(() => resolveConflict(state, 'geometry', { value: { type: 'Point', coordinates: [500, 1] } }, resolver, autoMerge)).toThrow(
-      /COORDINATE_OUT_OF_RANGE/,
+    expect(() => resolveConflict(created(), 'properties.name', { value: 'x' }, resolver, autoMerge)).toThrow(
+      /CONFLICT_NOT_FOUND/,
     );
+    const { state } = applyAll(
+      [
+        fromA(undefined, 2_000, { geometry: null }),
+        fromB(undefined, 3_000, { geometry: { type: 'Point', coordinates: [1, 1] } }),
+      ],
+      autoMerge,
+    );
+    expect(() =>
+      resolveConflict(
+        state,
+        'geometry',
+        { value: { type: 'Point', coordinates: [500, 1] } },
+        resolver,
+        autoMerge,
+      ),
+    ).toThrow(/COORDINATE_OUT_OF_RANGE/);
   });
 });

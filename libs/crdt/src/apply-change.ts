@@ -15,9 +15,8 @@ import {
 } from './feature-state';
 import { sameWrite, valueKeyOf, writesOf } from './field-register';
 import { canonicalStateJson, mergeStates, stateFromChange } from './feature-merge';
-import { canonicalJson } from './json-value';
 import { MergePolicy } from './merge-policy';
-import { VectorClock, covers } from './vector-clock';
+import { VectorClock, canonicalClockJson, covers, dominates } from './vector-clock';
 
 export enum ApplyOutcome {
   /** Causally after everything applied before (or the first change): simply applied. */
@@ -58,16 +57,37 @@ export interface ApplyResult {
  * final state and its conflict list depend only on the set of changes applied, never on their order
  * or repetition; the outcome and reports describe this one step for the log and the device.
  */
-export function applyChange(state: FeatureState | undefined, change: Change, policy: MergePolicy): ApplyResult {
+export function applyChange(
+  state: FeatureState | undefined,
+  change: Change,
+  policy: MergePolicy,
+): ApplyResult {
   if (state !== undefined && state.id !== change.featureId) {
-    throw new CrdtValidationError(CrdtErrorCode.FEATURE_MISMATCH, 'featureId', `the state's feature id (${state.id})`, change.featureId);
+    throw new CrdtValidationError(
+      CrdtErrorCode.FEATURE_MISMATCH,
+      'featureId',
+      `the state's feature id (${state.id})`,
+      change.featureId,
+    );
   }
   const delta = stateFromChange(change, policy);
   if (state === undefined) {
-    return { state: delta, outcome: ApplyOutcome.APPLIED, mergedFields: fieldsWrittenBy(change), discardedFields: [], conflicts: [] };
+    return {
+      state: delta,
+      outcome: ApplyOutcome.APPLIED,
+      mergedFields: fieldsWrittenBy(change),
+      discardedFields: [],
+      conflicts: [],
+    };
+  }
+  const seen = hasApplied(state.applied, dotOf(change));
+  if (seen && isAbsorbed(state, delta, change)) {
+    return { state, outcome: ApplyOutcome.DUPLICATE, mergedFields: [], discardedFields: [], conflicts: [] };
   }
   const next = mergeStates(state, delta, policy);
-  if (hasApplied(state.applied, dotOf(change)) && canonicalStateJson(next) === canonicalStateJson(state)) {
+  // A re-sent change whose content differs from the first copy (a device bug) lands here: the join
+  // still decides deterministically, and it is a duplicate only if nothing changed.
+  if (seen && canonicalStateJson(next) === canonicalStateJson(state)) {
     return { state, outcome: ApplyOutcome.DUPLICATE, mergedFields: [], discardedFields: [], conflicts: [] };
   }
   const mergedFields: FieldName[] = [];
@@ -79,10 +99,10 @@ export function applyChange(state: FeatureState | undefined, change: Change, pol
     const kept = own !== undefined && writesOf(register).some((write) => sameWrite(write, own));
     (inForce && kept ? mergedFields : discardedFields).push(field);
   }
-  const previous = new Set(state.conflicts.map((conflict) => canonicalJson(conflict)));
+  const previous = new Set(state.conflicts.map(conflictKey));
   const written = new Set(fieldsWrittenBy(change));
   const conflicts = next.conflicts
-    .filter((conflict) => written.has(conflict.field) || !previous.has(canonicalJson(conflict)))
+    .filter((conflict) => written.has(conflict.field) || !previous.has(conflictKey(conflict)))
     .filter((conflict) => involves(conflict, change))
     .map((conflict) => report(conflict, writeOf(delta, conflict.field), change.baseClock));
   let outcome: ApplyOutcome;
@@ -115,12 +135,39 @@ function writeOf(delta: FeatureState, field: FieldName): FieldWrite<unknown> | u
 
 /** The change wrote one of the candidates, or (MANUAL) is one of the heads the write did not see. */
 function involves(conflict: FieldConflict, change: Change): boolean {
-  const ownClock = canonicalJson(change.clock);
-  if (conflict.candidates.some((write) => canonicalJson(write.clock) === ownClock)) return true;
-  return (conflict.concurrentWith ?? []).some((head) => canonicalJson(head) === ownClock);
+  const ownClock = canonicalClockJson(change.clock);
+  if (conflict.candidates.some((write) => canonicalClockJson(write.clock) === ownClock)) return true;
+  return (conflict.concurrentWith ?? []).some((head) => canonicalClockJson(head) === ownClock);
 }
 
-function report(conflict: FieldConflict, own: FieldWrite<unknown> | undefined, baseClock: VectorClock | undefined): ConflictReport {
+/** Identifies a conflict by field, kind and the clocks involved (values follow from the clocks). */
+function conflictKey(conflict: FieldConflict): string {
+  const clocks = [...conflict.candidates.map((write) => write.clock), ...(conflict.concurrentWith ?? [])];
+  return `${conflict.field}|${conflict.kind}|${clocks.map(canonicalClockJson).join('|')}`;
+}
+
+/**
+ * True when joining the change would leave the state as it is: each write it carries is already a
+ * candidate or was overwritten by a later one, and its clock is below a head.
+ */
+function isAbsorbed(state: FeatureState, delta: FeatureState, change: Change): boolean {
+  if (change.layerId !== undefined && (state.layerId === undefined || state.layerId > change.layerId))
+    return false;
+  if (!state.heads.some((head) => covers(head, change.clock))) return false;
+  return fieldsWrittenBy(change).every((field) => {
+    const own = writeOf(delta, field);
+    if (own === undefined) return true;
+    return writesOf(registerOf(state, field)).some(
+      (write) => sameWrite(write, own) || dominates(write.clock, own.clock),
+    );
+  });
+}
+
+function report(
+  conflict: FieldConflict,
+  own: FieldWrite<unknown> | undefined,
+  baseClock: VectorClock | undefined,
+): ConflictReport {
   const server = conflict.candidates.filter((write) => own === undefined || !sameWrite(write, own));
   const entry: ConflictReport = { field: conflict.field, kind: conflict.kind, server };
   if (own !== undefined && server.length < conflict.candidates.length) entry.device = own;

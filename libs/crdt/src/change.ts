@@ -4,7 +4,11 @@ import { assertDeviceId, isValidDeviceId } from './device-id';
 import { DEFAULT_GEOMETRY_LIMITS, GeometryLimits, assertGeometry } from './geometry-validation';
 import { formatHlc, parseHlc } from './hybrid-logical-clock';
 import { JsonValue } from './json-value';
-import { DEFAULT_PROPERTY_PATCH_LIMITS, PropertyPatchLimits, assertPropertyPatch } from './property-patch-validation';
+import {
+  DEFAULT_PROPERTY_PATCH_LIMITS,
+  PropertyPatchLimits,
+  assertPropertyPatch,
+} from './property-patch-validation';
 import { MAX_CLOCK_ENTRIES, VectorClock, assertVectorClock, counterOf, covers } from './vector-clock';
 
 export enum ChangeOperation {
@@ -46,7 +50,18 @@ export const DEFAULT_CHANGE_LIMITS: ChangeLimits = {
 };
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CHANGE_MEMBERS = ['featureId', 'layerId', 'deviceId', 'op', 'geometry', 'set', 'unset', 'clock', 'hlc', 'baseClock'];
+const CHANGE_MEMBERS = [
+  'featureId',
+  'layerId',
+  'deviceId',
+  'op',
+  'geometry',
+  'set',
+  'unset',
+  'clock',
+  'hlc',
+  'baseClock',
+];
 
 /** The number this change has in its device's sequence for the feature. */
 export function dotOf(change: Pick<Change, 'deviceId' | 'clock'>): { deviceId: string; counter: number } {
@@ -64,15 +79,30 @@ export function assertChange(input: unknown, limits: ChangeLimits = DEFAULT_CHAN
   const record = input as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!CHANGE_MEMBERS.includes(key)) {
-      throw new CrdtValidationError(CrdtErrorCode.UNKNOWN_MEMBER, key, `only the members ${CHANGE_MEMBERS.join(', ')}`, key);
+      throw new CrdtValidationError(
+        CrdtErrorCode.UNKNOWN_MEMBER,
+        key,
+        `only the members ${CHANGE_MEMBERS.join(', ')}`,
+        key,
+      );
     }
   }
   const { featureId, layerId, deviceId, op, geometry, set, unset, clock, hlc, baseClock } = record;
   if (typeof featureId !== 'string' || !UUID_PATTERN.test(featureId)) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, 'featureId', 'a UUID (8-4-4-4-12 hex digits)', featureId);
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_CHANGE,
+      'featureId',
+      'a UUID (8-4-4-4-12 hex digits)',
+      featureId,
+    );
   }
   if (layerId !== undefined && !isValidDeviceId(layerId)) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, 'layerId', 'an id of 1..128 characters of [A-Za-z0-9._:@-]', layerId);
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_CHANGE,
+      'layerId',
+      'an id of 1..128 characters of [A-Za-z0-9._:@-]',
+      layerId,
+    );
   }
   assertDeviceId(deviceId, 'deviceId');
   if (op !== ChangeOperation.CREATE && op !== ChangeOperation.UPDATE && op !== ChangeOperation.DELETE) {
@@ -81,20 +111,40 @@ export function assertChange(input: unknown, limits: ChangeLimits = DEFAULT_CHAN
   const checkedClock = assertVectorClock(clock, 'clock', { maxEntries: limits.maxClockEntries });
   const ownCounter = counterOf(checkedClock, deviceId);
   if (ownCounter < 1) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_CLOCK, `clock[${JSON.stringify(deviceId)}]`, 'at least 1 (the change counts itself)', ownCounter);
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_CLOCK,
+      `clock[${JSON.stringify(deviceId)}]`,
+      'at least 1 (the change counts itself)',
+      ownCounter,
+    );
   }
   const checkedHlc = formatHlc(parseHlc(hlc, 'hlc'));
-  const change: Change = { featureId: featureId.toLowerCase(), deviceId, op, clock: checkedClock, hlc: checkedHlc };
+  const change: Change = {
+    featureId: featureId.toLowerCase(),
+    deviceId,
+    op,
+    clock: checkedClock,
+    hlc: checkedHlc,
+  };
   if (layerId !== undefined) change.layerId = layerId;
   if (baseClock !== undefined) {
     const checkedBase = assertVectorClock(baseClock, 'baseClock', { maxEntries: limits.maxClockEntries });
     if (!covers(checkedClock, checkedBase) || counterOf(checkedBase, deviceId) >= ownCounter) {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_CLOCK, 'baseClock', 'a clock strictly before `clock`', baseClock);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_CLOCK,
+        'baseClock',
+        'a clock strictly before `clock`',
+        baseClock,
+      );
     }
     change.baseClock = checkedBase;
   }
   if (op === ChangeOperation.DELETE) {
-    for (const [name, value] of [['geometry', geometry], ['set', set], ['unset', unset]] as const) {
+    for (const [name, value] of [
+      ['geometry', geometry],
+      ['set', set],
+      ['unset', unset],
+    ] as const) {
       if (value !== undefined) {
         throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, name, 'absent on a DELETE', value);
       }
@@ -114,6 +164,9 @@ export function assertChange(input: unknown, limits: ChangeLimits = DEFAULT_CHAN
 }
 
 /** Like `assertChange`, but returns the problem so a batch can reject one change and keep the rest. */
-export function validateChange(input: unknown, limits: ChangeLimits = DEFAULT_CHANGE_LIMITS): ValidationResult<Change> {
+export function validateChange(
+  input: unknown,
+  limits: ChangeLimits = DEFAULT_CHANGE_LIMITS,
+): ValidationResult<Change> {
   return toValidationResult(() => assertChange(input, limits));
 }

@@ -17,15 +17,28 @@ import {
 import { buildRegister, compareWrites, distinctValueCount, joinWrites, writesOf } from './field-register';
 import { JsonValue, canonicalJson } from './json-value';
 import { DeleteRule, FieldPolicy, MergePolicy, effectiveDeleteRule } from './merge-policy';
-import { VectorClock, canonicalClockJson, compareStrings, dominates, isConcurrent, mergeClocks } from './vector-clock';
+import {
+  VectorClock,
+  canonicalClockJson,
+  compareStrings,
+  dominates,
+  isConcurrent,
+  mergeClocks,
+} from './vector-clock';
 
 /** The state a single change would give an empty replica: the "delta" that `applyChange` joins in. */
 export function stateFromChange(change: Change, policy: MergePolicy): FeatureState {
-  const write = <V>(value: V): FieldWrite<V> => ({ value, clock: change.clock, hlc: change.hlc, deviceId: change.deviceId });
+  const write = <V>(value: V): FieldWrite<V> => ({
+    value,
+    clock: change.clock,
+    hlc: change.hlc,
+    deviceId: change.deviceId,
+  });
   const properties = new Map<string, FieldRegister<JsonValue>>();
   let geometry: FieldRegister<Geometry | null> | undefined;
   if (change.op !== ChangeOperation.DELETE) {
-    if (change.op === ChangeOperation.CREATE || change.geometry !== undefined) geometry = write(change.geometry ?? null);
+    if (change.op === ChangeOperation.CREATE || change.geometry !== undefined)
+      geometry = write(change.geometry ?? null);
     for (const [key, value] of Object.entries(change.set ?? {})) properties.set(key, write(value));
     for (const key of change.unset ?? []) properties.set(key, { ...write<JsonValue>(null), removed: true });
   }
@@ -51,17 +64,25 @@ export function stateFromChange(change: Change, policy: MergePolicy): FeatureSta
  */
 export function mergeStates(left: FeatureState, right: FeatureState, policy: MergePolicy): FeatureState {
   if (left.id !== right.id) {
-    throw new CrdtValidationError(CrdtErrorCode.FEATURE_MISMATCH, 'id', `the same feature id (${left.id})`, right.id);
+    throw new CrdtValidationError(
+      CrdtErrorCode.FEATURE_MISMATCH,
+      'id',
+      `the same feature id (${left.id})`,
+      right.id,
+    );
   }
   const propertyKeys = new Set([...Object.keys(left.properties), ...Object.keys(right.properties)]);
   const properties = [...propertyKeys].map((key) => {
-    const writes = joinWrites(writesOf(ownRegister(left.properties, key)), writesOf(ownRegister(right.properties, key)));
-    return [key, buildRegister(writes, writes[writes.length - 1] as FieldWrite<JsonValue>)] as const;
+    const writes = joinWrites(
+      writesOf(ownRegister(left.properties, key)),
+      writesOf(ownRegister(right.properties, key)),
+    );
+    return [key, buildRegister(writes, writes[writes.length - 1])] as const;
   });
   const deleted = joinWrites(writesOf(left.deleted), writesOf(right.deleted));
   const state: FeatureState = {
     id: left.id,
-    deleted: buildRegister(deleted, deleted[deleted.length - 1] as FieldWrite<boolean>),
+    deleted: buildRegister(deleted, deleted[deleted.length - 1]),
     properties: Object.fromEntries(properties),
     versionVector: mergeClocks(left.versionVector, right.versionVector),
     applied: joinApplied(left.applied, right.applied),
@@ -71,7 +92,7 @@ export function mergeStates(left: FeatureState, right: FeatureState, policy: Mer
   const layerId = joinLayerId(left.layerId, right.layerId);
   if (layerId !== undefined) state.layerId = layerId;
   const geometry = joinWrites(writesOf(left.geometry), writesOf(right.geometry));
-  if (geometry.length > 0) state.geometry = buildRegister(geometry, geometry[geometry.length - 1] as FieldWrite<Geometry | null>);
+  if (geometry.length > 0) state.geometry = buildRegister(geometry, geometry[geometry.length - 1]);
   return finalizeState(state, policy);
 }
 
@@ -105,7 +126,10 @@ export function finalizeState(state: FeatureState, policy: MergePolicy): Feature
   if (state.geometry !== undefined) result.geometry = resolve(GEOMETRY_FIELD, state.geometry);
   const keys = Object.keys(state.properties).sort(compareStrings);
   result.properties = Object.fromEntries(
-    keys.map((key) => [key, resolve(propertyField(key), ownRegister(state.properties, key) as FieldRegister<JsonValue>)]),
+    keys.map((key) => [
+      key,
+      resolve(propertyField(key), ownRegister(state.properties, key) as FieldRegister<JsonValue>),
+    ]),
   );
   conflicts.sort((a, b) => compareStrings(a.field, b.field));
   // Key order of the result follows one fixed layout, so JSON.stringify is already canonical enough
@@ -128,7 +152,8 @@ function fieldConflict(
   // devices changed the feature without seeing each other; the write is held for review.
   const writerClocks = new Set(writes.map((write) => canonicalClockJson(write.clock)));
   const concurrentWith = heads.filter(
-    (head) => !writerClocks.has(canonicalClockJson(head)) && writes.some((write) => isConcurrent(head, write.clock)),
+    (head) =>
+      !writerClocks.has(canonicalClockJson(head)) && writes.some((write) => isConcurrent(head, write.clock)),
   );
   if (concurrentWith.length === 0) return undefined;
   return { field, kind: ConflictKind.CONCURRENT_CHANGE, candidates: writes, concurrentWith };
@@ -137,7 +162,7 @@ function fieldConflict(
 /** The write in force among concurrent writes; depends only on the set and the policy. */
 export function pickWinner<V>(writes: readonly FieldWrite<V>[], policy: FieldPolicy): FieldWrite<V> {
   const sorted = [...writes].sort(compareWrites);
-  const latest = (pool: FieldWrite<V>[]): FieldWrite<V> => pool[pool.length - 1] as FieldWrite<V>;
+  const latest = (pool: FieldWrite<V>[]): FieldWrite<V> => pool[pool.length - 1];
   switch (policy) {
     case FieldPolicy.AUTO_MERGE:
     case FieldPolicy.MANUAL:
@@ -146,7 +171,7 @@ export function pickWinner<V>(writes: readonly FieldWrite<V>[], policy: FieldPol
     case FieldPolicy.SERVER_WINS: {
       const server = sorted.filter((write) => isServerDevice(write.deviceId));
       // The earliest edit is the value that was established first; a later concurrent edit does not replace it.
-      return (server.length > 0 ? server : sorted)[0] as FieldWrite<V>;
+      return (server.length > 0 ? server : sorted)[0];
     }
     case FieldPolicy.CLIENT_WINS: {
       const devices = sorted.filter((write) => !isServerDevice(write.deviceId));
@@ -159,20 +184,29 @@ function pickDeleted(writes: readonly FieldWrite<boolean>[], rule: DeleteRule): 
   const sorted = [...writes].sort(compareWrites);
   const deletes = sorted.filter((write) => write.value);
   const updates = sorted.filter((write) => !write.value);
-  if (deletes.length === 0 || updates.length === 0) return sorted[sorted.length - 1] as FieldWrite<boolean>;
+  if (deletes.length === 0 || updates.length === 0) return sorted[sorted.length - 1];
   // REVIEW keeps the feature visible: nothing a field worker collected disappears before someone decides.
   const pool = rule === DeleteRule.DELETE_WINS ? deletes : updates;
-  return pool[pool.length - 1] as FieldWrite<boolean>;
+  return pool[pool.length - 1];
 }
 
+/** Union of two antichains of clocks, keeping the maximal ones; only clocks of different groups are compared. */
 function joinHeads(...groups: ReadonlyArray<readonly VectorClock[]>): VectorClock[] {
-  const byKey = new Map<string, VectorClock>();
-  for (const group of groups) for (const head of group) byKey.set(canonicalClockJson(head), head);
+  const byKey = new Map<string, { head: VectorClock; group: number }>();
+  groups.forEach((group, groupIndex) => {
+    for (const head of group) {
+      const key = canonicalClockJson(head);
+      if (!byKey.has(key)) byKey.set(key, { head, group: groupIndex });
+    }
+  });
   const heads = [...byKey.entries()];
   return heads
-    .filter(([, head]) => !heads.some(([, other]) => dominates(other, head)))
+    .filter(
+      ([, entry]) =>
+        !heads.some(([, other]) => other.group !== entry.group && dominates(other.head, entry.head)),
+    )
     .sort(([left], [right]) => compareStrings(left, right))
-    .map(([, head]) => head);
+    .map(([, entry]) => entry.head);
 }
 
 /** A feature belongs to one layer; if two changes disagree, the smallest id is kept on every replica. */
@@ -182,7 +216,10 @@ function joinLayerId(left: string | undefined, right: string | undefined): strin
   return compareStrings(left, right) <= 0 ? left : right;
 }
 
-function ownRegister<V>(registers: Record<string, FieldRegister<V>>, key: string): FieldRegister<V> | undefined {
+function ownRegister<V>(
+  registers: Record<string, FieldRegister<V>>,
+  key: string,
+): FieldRegister<V> | undefined {
   return Object.hasOwn(registers, key) ? registers[key] : undefined;
 }
 

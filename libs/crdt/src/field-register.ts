@@ -4,18 +4,24 @@ import { canonicalClockJson, compareStrings, dominates } from './vector-clock';
 
 /** Canonical text of what a write says, so "identical values" is one string comparison. */
 export function valueKeyOf(write: FieldWrite<unknown>): string {
-  return write.removed ? 'removed' : `value:${canonicalJson(write.value)}`;
-}
-
-const clockKeys = new WeakMap<object, string>();
-
-function clockKeyOf(write: FieldWrite<unknown>): string {
-  let key = clockKeys.get(write.clock);
+  if (write.removed) return 'removed';
+  const value = write.value;
+  if (typeof value !== 'object' || value === null) return `value:${canonicalJson(value)}`;
+  let key = valueKeys.get(value);
   if (key === undefined) {
-    key = canonicalClockJson(write.clock);
-    clockKeys.set(write.clock, key);
+    key = `value:${canonicalJson(value)}`;
+    valueKeys.set(value, key);
   }
   return key;
+}
+
+// Values and clocks are never mutated once in a state (every function here builds new objects
+// around them), so the canonical text of an object value is cached by identity: geometries are
+// compared on every merge.
+const valueKeys = new WeakMap<object, string>();
+
+function clockKeyOf(write: FieldWrite<unknown>): string {
+  return canonicalClockJson(write.clock);
 }
 
 /**
@@ -35,11 +41,17 @@ export function compareWrites(a: FieldWrite<unknown>, b: FieldWrite<unknown>): n
 export function writesOf<V>(register: FieldRegister<V> | undefined): FieldWrite<V>[] {
   if (register === undefined) return [];
   if (register.candidates !== undefined) return register.candidates;
-  return [toWrite(register)];
+  // Without candidates the register is exactly one write; it is used as is so identity caches hit.
+  return [register];
 }
 
 export function toWrite<V>(register: FieldWrite<V>): FieldWrite<V> {
-  const write: FieldWrite<V> = { value: register.value, clock: register.clock, hlc: register.hlc, deviceId: register.deviceId };
+  const write: FieldWrite<V> = {
+    value: register.value,
+    clock: register.clock,
+    hlc: register.hlc,
+    deviceId: register.deviceId,
+  };
   if (register.removed) write.removed = true;
   return write;
 }
@@ -48,20 +60,30 @@ export function toWrite<V>(register: FieldWrite<V>): FieldWrite<V> {
  * The join of multi-value registers: the union of the writes, one write per clock (the greatest in
  * `compareWrites`), minus every write whose clock another write dominates, sorted. Union, max and
  * "drop the dominated" are each commutative, associative and idempotent, and dropping never removes
- * a write that a later union would need, so the result is a join (see README.md).
+ * a write that a later union would need, so the result is a join (see README.md). Each group is a
+ * register's candidates, already an antichain, so only writes of different groups are compared.
  */
 export function joinWrites<V>(...groups: ReadonlyArray<readonly FieldWrite<V>[]>): FieldWrite<V>[] {
-  const byClock = new Map<string, FieldWrite<V>>();
-  for (const group of groups) {
+  const byClock = new Map<string, { write: FieldWrite<V>; group: number }>();
+  groups.forEach((group, groupIndex) => {
     for (const write of group) {
       const key = clockKeyOf(write);
       const existing = byClock.get(key);
-      if (existing === undefined || compareWrites(write, existing) > 0) byClock.set(key, write);
+      if (existing === undefined || compareWrites(write, existing.write) > 0)
+        byClock.set(key, { write, group: groupIndex });
     }
-  }
-  const writes = [...byClock.values()];
-  const maximal = writes.length === 1 ? writes : writes.filter((write) => !writes.some((other) => dominates(other.clock, write.clock)));
-  return maximal.sort(compareWrites);
+  });
+  const entries = [...byClock.values()];
+  const maximal =
+    entries.length === 1
+      ? entries
+      : entries.filter(
+          (entry) =>
+            !entries.some(
+              (other) => other.group !== entry.group && dominates(other.write.clock, entry.write.clock),
+            ),
+        );
+  return maximal.map((entry) => entry.write).sort(compareWrites);
 }
 
 /** A register whose value in force is `winner`, keeping the other concurrent writes as candidates. */

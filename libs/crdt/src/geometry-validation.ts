@@ -10,7 +10,14 @@ export interface GeometryLimits {
 
 export const DEFAULT_GEOMETRY_LIMITS: GeometryLimits = { maxPositions: 100_000, maxCollectionDepth: 2 };
 
-const COORDINATE_TYPES = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'] as const;
+const COORDINATE_TYPES = [
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+] as const;
 type CoordinateType = (typeof COORDINATE_TYPES)[number];
 
 /**
@@ -19,7 +26,11 @@ type CoordinateType = (typeof COORDINATE_TYPES)[number];
  * would make two otherwise identical edits compare as different values. Winding order is not checked
  * (RFC 7946 section 3.1.6 says parsers must not reject on it).
  */
-export function assertGeometry(value: unknown, field = 'geometry', limits = DEFAULT_GEOMETRY_LIMITS): Geometry {
+export function assertGeometry(
+  value: unknown,
+  field = 'geometry',
+  limits = DEFAULT_GEOMETRY_LIMITS,
+): Geometry {
   const counter = { positions: 0 };
   return checkGeometry(value, field, limits, 0, counter);
 }
@@ -60,7 +71,12 @@ function checkGeometry(
     }
     const geometries = record.geometries;
     if (!Array.isArray(geometries) || geometries.length === 0) {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_GEOMETRY, `${field}.geometries`, 'a non-empty array of geometries (use null for no geometry)', geometries);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_GEOMETRY,
+        `${field}.geometries`,
+        'a non-empty array of geometries (use null for no geometry)',
+        geometries,
+      );
     }
     const members = geometries.map((member: unknown, index) =>
       checkGeometry(member, `${field}.geometries[${index}]`, limits, collectionDepth + 1, counter),
@@ -76,7 +92,13 @@ function checkGeometry(
     );
   }
   assertOnlyMembers(record, ['type', 'coordinates', 'bbox'], field);
-  const coordinates = checkCoordinates(type as CoordinateType, record.coordinates, `${field}.coordinates`, limits, counter);
+  const coordinates = checkCoordinates(
+    type as CoordinateType,
+    record.coordinates,
+    `${field}.coordinates`,
+    limits,
+    counter,
+  );
   return withBbox({ type, coordinates } as Geometry, record.bbox, field);
 }
 
@@ -109,27 +131,54 @@ function checkCoordinates(
   }
 }
 
-function checkLine(value: unknown, field: string, limits: GeometryLimits, counter: PositionCounter): Position[] {
+function checkLine(
+  value: unknown,
+  field: string,
+  limits: GeometryLimits,
+  counter: PositionCounter,
+): Position[] {
   const positions = checkArray(value, field, 0, 'positions');
   if (positions.length < 2) {
-    throw new CrdtValidationError(CrdtErrorCode.LINE_TOO_SHORT, field, 'at least 2 positions', `${positions.length} positions`);
+    throw new CrdtValidationError(
+      CrdtErrorCode.LINE_TOO_SHORT,
+      field,
+      'at least 2 positions',
+      `${positions.length} positions`,
+    );
   }
   return positions.map((position, index) => checkPosition(position, `${field}[${index}]`, limits, counter));
 }
 
-function checkPolygon(value: unknown, field: string, limits: GeometryLimits, counter: PositionCounter): Position[][] {
+function checkPolygon(
+  value: unknown,
+  field: string,
+  limits: GeometryLimits,
+  counter: PositionCounter,
+): Position[][] {
   return checkArray(value, field, 1, 'linear rings').map((ring, index) =>
     checkRing(ring, `${field}[${index}]`, limits, counter),
   );
 }
 
 /** A linear ring: at least 4 positions, first and last equal (RFC 7946 section 3.1.6). */
-function checkRing(value: unknown, field: string, limits: GeometryLimits, counter: PositionCounter): Position[] {
+function checkRing(
+  value: unknown,
+  field: string,
+  limits: GeometryLimits,
+  counter: PositionCounter,
+): Position[] {
   const positions = checkArray(value, field, 0, 'positions');
   if (positions.length < 4) {
-    throw new CrdtValidationError(CrdtErrorCode.RING_TOO_SHORT, field, 'a linear ring of at least 4 positions', `${positions.length} positions`);
+    throw new CrdtValidationError(
+      CrdtErrorCode.RING_TOO_SHORT,
+      field,
+      'a linear ring of at least 4 positions',
+      `${positions.length} positions`,
+    );
   }
-  const checked = positions.map((position, index) => checkPosition(position, `${field}[${index}]`, limits, counter));
+  const checked = positions.map((position, index) =>
+    checkPosition(position, `${field}[${index}]`, limits, counter),
+  );
   const first = checked[0] ?? [];
   const last = checked[checked.length - 1] ?? [];
   if (first.length !== last.length || first.some((coordinate, index) => coordinate !== last[index])) {
@@ -143,26 +192,56 @@ function checkRing(value: unknown, field: string, limits: GeometryLimits, counte
   return checked;
 }
 
-function checkPosition(value: unknown, field: string, limits: GeometryLimits, counter: PositionCounter): Position {
+function checkPosition(
+  value: unknown,
+  field: string,
+  limits: GeometryLimits,
+  counter: PositionCounter,
+): Position {
   counter.positions += 1;
   if (counter.positions > limits.maxPositions) {
-    throw new CrdtValidationError(CrdtErrorCode.TOO_MANY_POSITIONS, field, `at most ${limits.maxPositions} positions in one geometry`, 'more');
+    throw new CrdtValidationError(
+      CrdtErrorCode.TOO_MANY_POSITIONS,
+      field,
+      `at most ${limits.maxPositions} positions in one geometry`,
+      'more',
+    );
   }
   if (!Array.isArray(value) || value.length < 2 || value.length > 3) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_POSITION, field, '[longitude, latitude] or [longitude, latitude, altitude]', value);
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_POSITION,
+      field,
+      '[longitude, latitude] or [longitude, latitude, altitude]',
+      value,
+    );
   }
   const position = value as unknown[];
   position.forEach((coordinate, index) => {
     if (typeof coordinate !== 'number' || !Number.isFinite(coordinate)) {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_POSITION, `${field}[${index}]`, 'a finite number', coordinate);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_POSITION,
+        `${field}[${index}]`,
+        'a finite number',
+        coordinate,
+      );
     }
   });
   const [longitude, latitude] = position as number[];
   if (longitude === undefined || longitude < -180 || longitude > 180) {
-    throw new CrdtValidationError(CrdtErrorCode.COORDINATE_OUT_OF_RANGE, `${field}[0]`, 'a longitude in -180..180', longitude);
+    throw new CrdtValidationError(
+      CrdtErrorCode.COORDINATE_OUT_OF_RANGE,
+      `${field}[0]`,
+      'a longitude in -180..180',
+      longitude,
+    );
   }
   if (latitude === undefined || latitude < -90 || latitude > 90) {
-    throw new CrdtValidationError(CrdtErrorCode.COORDINATE_OUT_OF_RANGE, `${field}[1]`, 'a latitude in -90..90', latitude);
+    throw new CrdtValidationError(
+      CrdtErrorCode.COORDINATE_OUT_OF_RANGE,
+      `${field}[1]`,
+      'a latitude in -90..90',
+      latitude,
+    );
   }
   return [...(position as number[])];
 }
@@ -182,7 +261,12 @@ function checkArray(value: unknown, field: string, minimum: number, what: string
 function assertOnlyMembers(record: Record<string, unknown>, allowed: readonly string[], field: string): void {
   for (const key of Object.keys(record)) {
     if (!allowed.includes(key)) {
-      throw new CrdtValidationError(CrdtErrorCode.UNKNOWN_MEMBER, `${field}.${key}`, `only the members ${allowed.join(', ')}`, key);
+      throw new CrdtValidationError(
+        CrdtErrorCode.UNKNOWN_MEMBER,
+        `${field}.${key}`,
+        `only the members ${allowed.join(', ')}`,
+        key,
+      );
     }
   }
 }
@@ -194,7 +278,12 @@ function withBbox<T extends Geometry>(geometry: T, bbox: unknown, field: string)
     (bbox.length === 4 || bbox.length === 6) &&
     bbox.every((coordinate) => typeof coordinate === 'number' && Number.isFinite(coordinate));
   if (!valid) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_GEOMETRY, `${field}.bbox`, '4 or 6 finite numbers', bbox);
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_GEOMETRY,
+      `${field}.bbox`,
+      '4 or 6 finite numbers',
+      bbox,
+    );
   }
-  return { ...geometry, bbox: [...(bbox as number[])] } as T;
+  return { ...geometry, bbox: [...(bbox as number[])] };
 }

@@ -127,7 +127,12 @@ export class HybridLogicalClock {
         ? { wallTime: wallTime + 1, counter: 0, nodeId: this.nodeId }
         : { wallTime, counter, nodeId: this.nodeId };
     if (next.wallTime > MAX_HLC_WALL_TIME) {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_HLC, 'hlc.wallTime', `at most ${MAX_HLC_WALL_TIME}`, next.wallTime);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_HLC,
+        'hlc.wallTime',
+        `at most ${MAX_HLC_WALL_TIME}`,
+        next.wallTime,
+      );
     }
     this.last = next;
     return next;
@@ -183,14 +188,39 @@ export function parseHlc(encoded: unknown, field = 'hlc'): Hlc {
 /** Checks an HLC object from untrusted input and returns a clean copy. */
 export function assertHlc(value: unknown, field = 'hlc'): Hlc {
   if (typeof value !== 'object' || value === null) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_HLC, field, 'an object { wallTime, counter, nodeId }', value);
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_HLC,
+      field,
+      'an object { wallTime, counter, nodeId }',
+      value,
+    );
   }
   const { wallTime, counter, nodeId } = value as Record<string, unknown>;
-  if (typeof wallTime !== 'number' || !Number.isSafeInteger(wallTime) || wallTime < 0 || wallTime > MAX_HLC_WALL_TIME) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_HLC, `${field}.wallTime`, `an integer in 0..${MAX_HLC_WALL_TIME}`, wallTime);
+  if (
+    typeof wallTime !== 'number' ||
+    !Number.isSafeInteger(wallTime) ||
+    wallTime < 0 ||
+    wallTime > MAX_HLC_WALL_TIME
+  ) {
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_HLC,
+      `${field}.wallTime`,
+      `an integer in 0..${MAX_HLC_WALL_TIME}`,
+      wallTime,
+    );
   }
-  if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0 || counter > MAX_HLC_COUNTER) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_HLC, `${field}.counter`, `an integer in 0..${MAX_HLC_COUNTER}`, counter);
+  if (
+    typeof counter !== 'number' ||
+    !Number.isSafeInteger(counter) ||
+    counter < 0 ||
+    counter > MAX_HLC_COUNTER
+  ) {
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_HLC,
+      `${field}.counter`,
+      `an integer in 0..${MAX_HLC_COUNTER}`,
+      counter,
+    );
   }
   assertDeviceId(nodeId, `${field}.nodeId`);
   return { wallTime, counter, nodeId };

@@ -6,25 +6,22 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /**
  * JSON with object keys sorted at every level, so two equal values give the same string whatever
  * order their keys arrived in. This is what "identical values" means for concurrent edits, and what
- * the merger hashes or stores.
+ * the merger hashes or stores. Members whose value is undefined are left out, as JSON.stringify does.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, member]) => member !== undefined)
-      .sort(([left], [right]) => compareStrings(left, right))
-      .map(([key, member]) => [key, sortKeys(member)] as const);
-    return Object.fromEntries(entries);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    return `[${value.map((item: unknown) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   }
-  return value;
+  const members: string[] = [];
+  for (const key of Object.keys(value).sort(compareStrings)) {
+    const member: unknown = (value as Record<string, unknown>)[key];
+    if (member !== undefined) members.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+  }
+  return `{${members.join(',')}}`;
 }
 
 /** Deep copy through canonical JSON; used so stored state never aliases the caller's objects. */
 export function cloneJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(sortKeys(value))) as T;
+  return JSON.parse(canonicalJson(value)) as T;
 }

@@ -31,7 +31,10 @@ export interface MergePolicy {
   deletes: DeleteRule;
 }
 
-export const DEFAULT_MERGE_POLICY: MergePolicy = { fields: FieldPolicy.AUTO_MERGE, deletes: DeleteRule.REVIEW };
+export const DEFAULT_MERGE_POLICY: MergePolicy = {
+  fields: FieldPolicy.AUTO_MERGE,
+  deletes: DeleteRule.REVIEW,
+};
 
 export function effectiveDeleteRule(policy: MergePolicy): DeleteRule {
   return policy.fields === FieldPolicy.MANUAL ? DeleteRule.REVIEW : policy.deletes;

@@ -24,15 +24,25 @@ export interface PropertyPatch {
   unset: string[];
 }
 
-// Control characters make keys unprintable in review screens and ambiguous in SQL tools.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Control characters (U+0000..U+001F, U+007F) make keys unprintable in review screens and SQL tools. */
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
-export function assertPropertyKey(key: unknown, field: string, limits = DEFAULT_PROPERTY_PATCH_LIMITS): string {
+export function assertPropertyKey(
+  key: unknown,
+  field: string,
+  limits = DEFAULT_PROPERTY_PATCH_LIMITS,
+): string {
   if (
     typeof key !== 'string' ||
     key.length === 0 ||
     key.length > limits.maxKeyLength ||
-    CONTROL_CHARACTER.test(key) ||
+    hasControlCharacter(key) ||
     key === '__proto__'
   ) {
     throw new CrdtValidationError(
@@ -46,7 +56,11 @@ export function assertPropertyKey(key: unknown, field: string, limits = DEFAULT_
 }
 
 /** Checks that `value` is plain JSON (finite numbers, plain objects, arrays) within the depth limit. */
-export function assertJsonValue(value: unknown, field: string, limits = DEFAULT_PROPERTY_PATCH_LIMITS): JsonValue {
+export function assertJsonValue(
+  value: unknown,
+  field: string,
+  limits = DEFAULT_PROPERTY_PATCH_LIMITS,
+): JsonValue {
   return checkValue(value, field, 0, limits);
 }
 
@@ -65,7 +79,8 @@ function checkValue(value: unknown, field: string, depth: number, limits: Proper
         value,
       );
     }
-    if (Array.isArray(value)) return value.map((item, index) => checkValue(item, `${field}[${index}]`, depth + 1, limits));
+    if (Array.isArray(value))
+      return value.map((item, index) => checkValue(item, `${field}[${index}]`, depth + 1, limits));
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype === Object.prototype || prototype === null) {
       const entries = Object.entries(value).map(([key, member]) => {
@@ -93,7 +108,12 @@ export function assertPropertyPatch(
   const setEntries: Array<[string, JsonValue]> = [];
   if (set !== undefined) {
     if (typeof set !== 'object' || set === null || Array.isArray(set)) {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, 'set', 'an object of property key -> JSON value', set);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_CHANGE,
+        'set',
+        'an object of property key -> JSON value',
+        set,
+      );
     }
     for (const [key, value] of Object.entries(set)) {
       assertPropertyKey(key, `set key ${JSON.stringify(key)}`, limits);
@@ -103,7 +123,12 @@ export function assertPropertyPatch(
   const checkedUnset: string[] = [];
   if (unset !== undefined) {
     if (!Array.isArray(unset)) {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, 'unset', 'an array of property keys', unset);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_CHANGE,
+        'unset',
+        'an array of property keys',
+        unset,
+      );
     }
     unset.forEach((key: unknown, index) => {
       checkedUnset.push(assertPropertyKey(key, `unset[${index}]`, limits));
@@ -111,20 +136,35 @@ export function assertPropertyPatch(
   }
   const keyCount = setEntries.length + checkedUnset.length;
   if (keyCount > limits.maxKeys) {
-    throw new CrdtValidationError(CrdtErrorCode.PATCH_TOO_LARGE, 'set+unset', `at most ${limits.maxKeys} keys`, `${keyCount} keys`);
+    throw new CrdtValidationError(
+      CrdtErrorCode.PATCH_TOO_LARGE,
+      'set+unset',
+      `at most ${limits.maxKeys} keys`,
+      `${keyCount} keys`,
+    );
   }
   const setKeys = new Set(setEntries.map(([key]) => key));
   const uniqueUnset = new Set<string>();
   for (const key of checkedUnset) {
     if (setKeys.has(key) || uniqueUnset.has(key)) {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, `unset ${JSON.stringify(key)}`, 'a key neither set nor unset twice by the same change', key);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_CHANGE,
+        `unset ${JSON.stringify(key)}`,
+        'a key neither set nor unset twice by the same change',
+        key,
+      );
     }
     uniqueUnset.add(key);
   }
   const checkedSet: Record<string, JsonValue> = Object.fromEntries(setEntries);
   const bytes = Buffer.byteLength(canonicalJson(checkedSet), 'utf8');
   if (bytes > limits.maxPatchBytes) {
-    throw new CrdtValidationError(CrdtErrorCode.PATCH_TOO_LARGE, 'set', `at most ${limits.maxPatchBytes} bytes of JSON`, `${bytes} bytes`);
+    throw new CrdtValidationError(
+      CrdtErrorCode.PATCH_TOO_LARGE,
+      'set',
+      `at most ${limits.maxPatchBytes} bytes of JSON`,
+      `${bytes} bytes`,
+    );
   }
   return { set: checkedSet, unset: [...uniqueUnset] };
 }

@@ -2,7 +2,13 @@ import { ApplyResult, applyChange } from './apply-change';
 import { Change, ChangeOperation, assertChange } from './change';
 import { CrdtErrorCode, CrdtValidationError } from './crdt-error';
 import { assertDeviceId } from './device-id';
-import { DELETED_FIELD, FeatureState, FieldName, GEOMETRY_FIELD, PROPERTY_FIELD_PREFIX } from './feature-state';
+import {
+  DELETED_FIELD,
+  FeatureState,
+  FieldName,
+  GEOMETRY_FIELD,
+  PROPERTY_FIELD_PREFIX,
+} from './feature-state';
 import { MergePolicy } from './merge-policy';
 import { incrementClock } from './vector-clock';
 
@@ -34,7 +40,12 @@ export function resolveConflict(
   policy: MergePolicy,
 ): ResolveResult {
   if (!state.conflicts.some((conflict) => conflict.field === field)) {
-    throw new CrdtValidationError(CrdtErrorCode.CONFLICT_NOT_FOUND, 'field', 'a field with an open conflict', field);
+    throw new CrdtValidationError(
+      CrdtErrorCode.CONFLICT_NOT_FOUND,
+      'field',
+      'a field with an open conflict',
+      field,
+    );
   }
   assertDeviceId(resolver.deviceId, 'resolver.deviceId');
   const base = {
@@ -49,12 +60,23 @@ export function resolveConflict(
   let input: Record<string, unknown>;
   if (field === DELETED_FIELD) {
     if (typeof value !== 'boolean') {
-      throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, 'resolution.value', 'true (delete) or false (keep)', value);
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_CHANGE,
+        'resolution.value',
+        'true (delete) or false (keep)',
+        value,
+      );
     }
     // Keeping the feature is an UPDATE that writes nothing but the tombstone (false).
     input = { ...base, op: value ? ChangeOperation.DELETE : ChangeOperation.UPDATE };
   } else if (field === GEOMETRY_FIELD) {
-    if (removed) throw new CrdtValidationError(CrdtErrorCode.INVALID_CHANGE, 'resolution', 'a geometry or null', resolution);
+    if (removed)
+      throw new CrdtValidationError(
+        CrdtErrorCode.INVALID_CHANGE,
+        'resolution',
+        'a geometry or null',
+        resolution,
+      );
     input = { ...base, op: ChangeOperation.UPDATE, geometry: value };
   } else {
     const key = field.slice(PROPERTY_FIELD_PREFIX.length);

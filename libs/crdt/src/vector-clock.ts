@@ -24,19 +24,23 @@ export const EMPTY_CLOCK: VectorClock = Object.freeze({});
 
 /** Reads one counter without touching inherited members (`constructor`, `toString`). */
 export function counterOf(clock: VectorClock, deviceId: string): number {
-  return Object.hasOwn(clock, deviceId) ? (clock[deviceId] ?? 0) : 0;
+  const counter = clock[deviceId];
+  return typeof counter === 'number' && Object.hasOwn(clock, deviceId) ? counter : 0;
 }
 
 export function compareClocks(a: VectorClock, b: VectorClock): ClockOrder {
   let aAhead = false;
   let bAhead = false;
-  for (const deviceId of deviceIdsOf(a, b)) {
-    const left = counterOf(a, deviceId);
+  // Hot path of every merge: own keys are read directly, only the other side needs the own-key check.
+  for (const [deviceId, left] of Object.entries(a)) {
     const right = counterOf(b, deviceId);
     if (left > right) aAhead = true;
     else if (right > left) bAhead = true;
-    if (aAhead && bAhead) return ClockOrder.CONCURRENT;
   }
+  for (const [deviceId, right] of Object.entries(b)) {
+    if (right > 0 && !Object.hasOwn(a, deviceId)) bAhead = true;
+  }
+  if (aAhead && bAhead) return ClockOrder.CONCURRENT;
   if (aAhead) return ClockOrder.AFTER;
   if (bAhead) return ClockOrder.BEFORE;
   return ClockOrder.EQUAL;
@@ -85,8 +89,17 @@ export function normalizeClock(clock: VectorClock): VectorClock {
 
 /** Canonical JSON (sorted keys, no zero entries) for hashing, storage and equality. */
 export function canonicalClockJson(clock: VectorClock): string {
-  return JSON.stringify(normalizeClock(clock));
+  let text = canonicalTexts.get(clock);
+  if (text === undefined) {
+    text = JSON.stringify(normalizeClock(clock));
+    canonicalTexts.set(clock, text);
+  }
+  return text;
 }
+
+// Clocks are treated as immutable values (every function here returns a new object), so the
+// canonical text is cached by identity: merging compares the same clocks many times.
+const canonicalTexts = new WeakMap<VectorClock, string>();
 
 export interface ClockLimits {
   /** Most entries accepted in one clock. */
@@ -103,7 +116,12 @@ export function assertVectorClock(
   limits: ClockLimits = { maxEntries: MAX_CLOCK_ENTRIES },
 ): VectorClock {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CrdtValidationError(CrdtErrorCode.INVALID_CLOCK, field, 'an object of device id -> counter', value);
+    throw new CrdtValidationError(
+      CrdtErrorCode.INVALID_CLOCK,
+      field,
+      'an object of device id -> counter',
+      value,
+    );
   }
   const entries = Object.entries(value);
   if (entries.length > limits.maxEntries) {
@@ -138,13 +156,11 @@ export function validateVectorClock(
   return toValidationResult(() => assertVectorClock(value, field, limits));
 }
 
-function deviceIdsOf(a: VectorClock, b: VectorClock): Set<string> {
-  return new Set([...Object.keys(a), ...Object.keys(b)]);
-}
-
 /** Builds the canonical record; `Object.fromEntries` defines own properties, so no key reaches a prototype. */
 function fromEntries(entries: Map<string, number>): VectorClock {
-  const sorted = [...entries].filter(([, counter]) => counter > 0).sort(([left], [right]) => compareStrings(left, right));
+  const sorted = [...entries]
+    .filter(([, counter]) => counter > 0)
+    .sort(([left], [right]) => compareStrings(left, right));
   return Object.fromEntries(sorted);
 }
 

@@ -30,7 +30,14 @@ export const GEOMETRIES: Geometry[] = [
 
 /** One step of a scripted history; indexes pick from the pools above. */
 export type HistoryAction =
-  | { kind: 'edit'; device: number; geometry: number | undefined; set: Array<[number, number]>; unset: number[]; tick: number }
+  | {
+      kind: 'edit';
+      device: number;
+      geometry: number | undefined;
+      set: Array<[number, number]>;
+      unset: number[];
+      tick: number;
+    }
   | { kind: 'delete'; device: number; tick: number }
   | { kind: 'sync'; from: number; to: number; tick: number };
 
@@ -44,9 +51,12 @@ export const historyActionArbitrary: fc.Arbitrary<HistoryAction> = fc.oneof(
       kind: fc.constant('edit' as const),
       device,
       geometry: fc.option(fc.nat({ max: GEOMETRIES.length }), { nil: undefined }),
-      set: fc.array(fc.tuple(fc.nat({ max: PROPERTY_KEYS.length - 1 }), fc.nat({ max: PROPERTY_VALUES.length - 1 })), {
-        maxLength: 2,
-      }),
+      set: fc.array(
+        fc.tuple(fc.nat({ max: PROPERTY_KEYS.length - 1 }), fc.nat({ max: PROPERTY_VALUES.length - 1 })),
+        {
+          maxLength: 2,
+        },
+      ),
       unset: fc.array(fc.nat({ max: PROPERTY_KEYS.length - 1 }), { maxLength: 1 }),
       tick,
     }),
@@ -76,8 +86,8 @@ export function playHistory(actions: readonly HistoryAction[]): Change[] {
   const changes: Change[] = [];
   const record = (index: number, partial: Omit<Change, 'featureId' | 'deviceId' | 'clock' | 'hlc'>): void => {
     const deviceId = DEVICES[index] as string;
-    const hlc = formatHlc((clocks[index] as HybridLogicalClock).now());
-    const baseClock = seen[index] as VectorClock;
+    const hlc = formatHlc(clocks[index].now());
+    const baseClock = seen[index];
     const clock = incrementClock(baseClock, deviceId);
     seen[index] = clock;
     const change: Change = { featureId: FEATURE_ID, deviceId, clock, hlc, ...partial };
@@ -85,22 +95,26 @@ export function playHistory(actions: readonly HistoryAction[]): Change[] {
     changes.push(change);
   };
   record(0, { op: ChangeOperation.CREATE, layerId: 'trees', geometry: GEOMETRIES[0], set: { name: 'oak' } });
-  const creation = changes[0] as Change;
+  const creation = changes[0];
   for (let index = 1; index < DEVICES.length; index += 1) {
     seen[index] = creation.clock;
-    (clocks[index] as HybridLogicalClock).receive(creation.hlc);
+    clocks[index].receive(creation.hlc);
   }
   for (const action of actions) {
     wallTime += action.tick;
     if (action.kind === 'sync') {
-      seen[action.to] = mergeClocks(seen[action.to] as VectorClock, seen[action.from] as VectorClock);
-      (clocks[action.to] as HybridLogicalClock).receive((clocks[action.from] as HybridLogicalClock).current());
+      seen[action.to] = mergeClocks(seen[action.to], seen[action.from]);
+      clocks[action.to].receive(clocks[action.from].current());
     } else if (action.kind === 'delete') {
       record(action.device, { op: ChangeOperation.DELETE });
     } else {
-      const set = new Map(action.set.map(([key, value]) => [PROPERTY_KEYS[key] as string, PROPERTY_VALUES[value] as JsonValue]));
+      const set = new Map(
+        action.set.map(([key, value]) => [PROPERTY_KEYS[key] as string, PROPERTY_VALUES[value]]),
+      );
       const unset = action.unset.map((key) => PROPERTY_KEYS[key] as string).filter((key) => !set.has(key));
-      const partial: Omit<Change, 'featureId' | 'deviceId' | 'clock' | 'hlc'> = { op: ChangeOperation.UPDATE };
+      const partial: Omit<Change, 'featureId' | 'deviceId' | 'clock' | 'hlc'> = {
+        op: ChangeOperation.UPDATE,
+      };
       if (action.geometry !== undefined) partial.geometry = GEOMETRIES[action.geometry] ?? null;
       if (set.size > 0) partial.set = Object.fromEntries(set);
       if (unset.length > 0) partial.unset = [...new Set(unset)];

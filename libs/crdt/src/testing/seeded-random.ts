@@ -25,14 +25,14 @@ export class SeededRandom {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.integer(items.length)] as T;
+    return items[this.integer(items.length)];
   }
 
   shuffle<T>(items: readonly T[]): T[] {
     const copy = [...items];
     for (let index = copy.length - 1; index > 0; index -= 1) {
       const other = this.integer(index + 1);
-      [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+      [copy[index], copy[other]] = [copy[other], copy[index]];
     }
     return copy;
   }
