@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+
+interface TileRow {
+  zoom_level: number;
+  tile_column: number;
+  tile_row: number;
+  tile_data: Buffer | null;
+}
+
+/**
+ * `agg_tiles_hash` as martin's `mbtiles` tool defines it: one MD5 over, for every row of `tiles` in
+ * (zoom_level, tile_column, tile_row) order, the decimal text of zoom_level, tile_column and tile_row (the
+ * TMS row, as stored) followed by the raw tile_data bytes, with no separators; written as 32 uppercase hex
+ * digits. No tiles gives the MD5 of nothing, D41D8CD98F00B204E9800998ECF8427E. Rows stream from SQLite,
+ * so memory stays flat for any number of tiles.
+ */
+export function computeAggregateTilesHash(database: Database.Database): string {
+  const hash = createHash('md5');
+  const rows = database
+    .prepare('SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles ORDER BY zoom_level, tile_column, tile_row')
+    .iterate() as IterableIterator<TileRow>;
+  for (const row of rows) {
+    hash.update(String(row.zoom_level));
+    hash.update(String(row.tile_column));
+    hash.update(String(row.tile_row));
+    if (row.tile_data !== null) hash.update(row.tile_data);
+  }
+  return hash.digest('hex').toUpperCase();
+}
