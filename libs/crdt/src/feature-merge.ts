@@ -15,7 +15,7 @@ import {
   propertyField,
 } from './feature-state';
 import { buildRegister, compareWrites, distinctValueCount, joinWrites, writesOf } from './field-register';
-import { JsonValue, canonicalJson } from './json-value';
+import { JsonValue, canonicalJson, cloneJson } from './json-value';
 import { DeleteRule, FieldPolicy, MergePolicy, effectiveDeleteRule } from './merge-policy';
 import {
   VectorClock,
@@ -28,9 +28,11 @@ import {
 
 /** The state a single change would give an empty replica: the "delta" that `applyChange` joins in. */
 export function stateFromChange(change: Change, policy: MergePolicy): FeatureState {
+  // Values are copied once here, so a caller that reuses its change objects cannot alter a state.
+  const clock = mergeClocks(change.clock);
   const write = <V>(value: V): FieldWrite<V> => ({
-    value,
-    clock: change.clock,
+    value: cloneJson(value),
+    clock,
     hlc: change.hlc,
     deviceId: change.deviceId,
   });
@@ -47,9 +49,9 @@ export function stateFromChange(change: Change, policy: MergePolicy): FeatureSta
     // Every change writes the tombstone, so a delete and an unaware update meet in one register.
     deleted: write(change.op === ChangeOperation.DELETE),
     properties: Object.fromEntries(properties),
-    versionVector: mergeClocks(change.clock),
+    versionVector: clock,
     applied: appliedFromDot(dotOf(change)),
-    heads: [mergeClocks(change.clock)],
+    heads: [clock],
     conflicts: [],
   };
   if (change.layerId !== undefined) state.layerId = change.layerId;
