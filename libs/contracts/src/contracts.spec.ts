@@ -44,7 +44,11 @@ describe('job contracts', () => {
   });
 
   it('maps each job to one queue', () => {
-    expect(jobNamesOfQueue(QueueName.TileSeeding).sort()).toEqual(['seed-batch', 'seed-region']);
+    expect(jobNamesOfQueue(QueueName.TileSeeding).sort()).toEqual([
+      'release-region',
+      'seed-batch',
+      'seed-region',
+    ]);
   });
 
   // The published file is what outside producers validate against; it must match the code.

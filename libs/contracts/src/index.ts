@@ -5,3 +5,4 @@ export * from './parse-job';
 export * from './published-schema';
 export * from './jobs/common-fields';
 export * from './jobs/tile-seeding.jobs';
+export * from './job-progress-event';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { seedBatchPayload, seedRegionPayload } from './jobs/tile-seeding.jobs';
+import { releaseRegionPayload, seedBatchPayload, seedRegionPayload } from './jobs/tile-seeding.jobs';
 import { QueueName } from './queue-name';
 
 export interface JobDefinition {
@@ -23,6 +23,11 @@ export const JOB_DEFINITIONS = {
     queue: QueueName.TileSeeding,
     payload: seedBatchPayload,
     description: 'Fetch, fingerprint, store and index one slice of a region cover.',
+  },
+  'release-region': {
+    queue: QueueName.TileSeeding,
+    payload: releaseRegionPayload,
+    description: 'Delete a cache region, releasing tiles no other region uses and collecting their blobs.',
   },
 } as const satisfies Record<string, JobDefinition>;
 

@@ -11,3 +11,4 @@ export * from './region-tile.entity';
 export * from './cache-submission.entity';
 export * from './job-batch.entity';
 export * from './repositories';
+export * from './job-progress';

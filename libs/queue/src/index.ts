@@ -8,3 +8,4 @@ export * from './job-context';
 export * from './job-handler-discovery';
 export * from './worker-host';
 export * from './queue.module';
+export * from './job-progress.channel';

@@ -5,6 +5,10 @@ export interface JobOptionOverrides {
   /** Deterministic id: the same id twice is one job (BullMQ ignores the duplicate add). */
   jobId?: string;
   priority?: number;
+  /** Makes the job a child in a BullMQ flow: the parent runs again when all children are done. */
+  parent?: { id: string; queue: string };
+  /** A child that fails for good does not block its parent, which reports it instead. */
+  ignoreDependencyOnFailure?: boolean;
 }
 
 /**

@@ -41,6 +41,23 @@ export class QueueProducer implements OnApplicationShutdown {
     return job.id ?? '';
   }
 
+  /** Adds many jobs of one queue in one round trip (fan-out). Each is validated first. */
+  async enqueueBulk(items: { item: JobItem; options: JobOptionOverrides }[]): Promise<void> {
+    if (items.length === 0) return;
+    const validated = items.map(({ item, options }) => ({ job: parseJob(item.name, item.data), options }));
+    const queueName = jobDefinition(validated[0].job.name).queue;
+    if (validated.some(({ job }) => jobDefinition(job.name).queue !== queueName)) {
+      throw new Error('enqueueBulk takes jobs of one queue at a time');
+    }
+    await this.queue(queueName).addBulk(
+      validated.map(({ job, options }) => ({
+        name: job.name,
+        data: job.data,
+        opts: getJobOptions(job.name, options),
+      })),
+    );
+  }
+
   redis(): Redis {
     return this.connection;
   }

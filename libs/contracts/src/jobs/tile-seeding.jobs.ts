@@ -32,5 +32,13 @@ export const seedBatchPayload = z.strictObject({
   refreshOlderThan: z.iso.datetime({ error: 'must be an ISO 8601 date-time' }).optional(),
 });
 
+/** Deletes a region: releases its tiles no other region uses and collects their blobs. */
+export const releaseRegionPayload = z.strictObject({
+  organisationId: organisationIdField,
+  jobRunId: uuidField,
+  regionId: uuidField,
+});
+
+export type ReleaseRegionPayload = z.infer<typeof releaseRegionPayload>;
 export type SeedRegionPayload = z.infer<typeof seedRegionPayload>;
 export type SeedBatchPayload = z.infer<typeof seedBatchPayload>;

@@ -5,6 +5,7 @@ import {
   BatchCommitResult,
   BlobVanishedError,
   IndexedTile,
+  RegionReleasedError,
   TilesVanishedError,
 } from './tile-index.types';
 
@@ -80,6 +81,14 @@ export class TileIndexRepository {
     return this.dataSource.transaction(async (manager) => {
       // Shared with other batches, exclusive with a region deletion of the same source (see deleteRegionChunk).
       await manager.query(`SELECT 1 FROM tile_source WHERE id = $1 FOR SHARE`, [commit.sourceId]);
+      // A region being deleted takes no new tiles: the status change waits for this lock, and a batch
+      // that starts after it sees "deleting" and stops.
+      const regions: { status: string }[] = await manager.query(
+        `SELECT status FROM cache_region WHERE id = $1 FOR SHARE`,
+        [commit.regionId],
+      );
+      if (regions.length === 0 || regions[0].status === 'deleting')
+        throw new RegionReleasedError(commit.regionId);
       await this.insertBlobs(manager, commit);
       await this.lockReferencedBlobs(manager, commit);
       await this.upsertTiles(manager, commit);

@@ -72,3 +72,11 @@ export class TilesVanishedError extends Error {
     this.name = 'TilesVanishedError';
   }
 }
+
+/** The region is being deleted; its remaining batches have nothing to do. */
+export class RegionReleasedError extends Error {
+  constructor(readonly regionId: string) {
+    super(`cache region ${regionId} is being deleted; the batch stops`);
+    this.name = 'RegionReleasedError';
+  }
+}

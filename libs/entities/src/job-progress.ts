@@ -1,0 +1,27 @@
+import { JobProgressEvent } from '@map-offline/contracts';
+import { CacheRegionEntity } from './cache-region.entity';
+import { JobRunEntity } from './job-run.entity';
+
+/** The progress view of a job run; the ETA assumes the rate since the job started continues. */
+export function toJobProgressEvent(
+  run: JobRunEntity,
+  region: CacheRegionEntity | null,
+  now: Date,
+): JobProgressEvent {
+  const doneByZoom = (run.progress.doneByZoom ?? {}) as Record<string, number>;
+  const elapsedSeconds = run.startedAt ? (now.getTime() - run.startedAt.getTime()) / 1000 : 0;
+  const remaining = Math.max(0, run.totalUnits - run.doneUnits);
+  const rate = elapsedSeconds > 0 ? run.doneUnits / elapsedSeconds : 0;
+  const running = run.state === 'active' || run.state === 'queued';
+  return {
+    jobId: run.id,
+    state: run.state,
+    doneUnits: run.doneUnits,
+    totalUnits: run.totalUnits,
+    doneByZoom,
+    bytes: region?.logicalBytes ?? 0,
+    errors: region?.tilesFailed ?? 0,
+    etaSeconds: running && rate > 0 ? Math.round(remaining / rate) : remaining === 0 ? 0 : null,
+    at: now.toISOString(),
+  };
+}
