@@ -79,7 +79,7 @@ export const lookupViewSchema = z.strictObject({
 export const timeWindowSchema = z
   .strictObject({ start: rfc3339DateTime, end: rfc3339DateTime })
   .refine((window) => Date.parse(window.start) <= Date.parse(window.end), {
-    error: 'end must not be before start',
+    error: 'must not be before start',
     path: ['end'],
   });
 

@@ -125,7 +125,9 @@ export async function validateCyberTrackerPackage(input: CyberTrackerPackageInpu
     }
   }
 
-  layers?.forEach((layer, index) => {
+  // Cross-file rules run on the raw entries too, so they are reported even when an entry has other faults.
+  (input.layers ?? []).forEach((layer, index) => {
+    if (typeof layer?.filename !== 'string') return;
     const field = `layers[${index}]`;
     const present = (name: string): boolean => seenNames.has(name.toLowerCase());
     if (!present(layer.filename)) problems.push(`${field}.filename ${layer.filename} is not a file in the package`);
