@@ -26,14 +26,23 @@ export * from './cybertracker/package-version';
 export * from './cybertracker/layer-symbol.schema';
 export * from './cybertracker/lookup-content.schema';
 export { packageManifestSchema, type PackageManifest } from './cybertracker/package-manifest.schema';
-export { layersFileSchema, layerEntrySchema, type LayerEntry, type LayerEntryInput } from './cybertracker/layers-file.schema';
+export {
+  layersFileSchema,
+  layerEntrySchema,
+  type LayerEntry,
+  type LayerEntryInput,
+} from './cybertracker/layers-file.schema';
 export {
   featureCollectionSchema,
   lookupFeatureCollectionSchema,
   type FeatureCollection,
   type FeatureCollectionInput,
 } from './cybertracker/geojson.schema';
-export { validateCyberTrackerPackage, type ArchiveEntry, type ValidatedPackage } from './cybertracker/package-validation';
+export {
+  validateCyberTrackerPackage,
+  type ArchiveEntry,
+  type ValidatedPackage,
+} from './cybertracker/package-validation';
 export {
   writeCyberTrackerPackage,
   type CyberTrackerPackageOptions,

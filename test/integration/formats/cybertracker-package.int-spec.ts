@@ -36,7 +36,12 @@ const lookupContent: LookupContentInput = {
             title: 'Local weather',
             subtitle: 'wttr.in',
             blocks: [
-              { type: 'notice', label: 'Note', tone: 'note', text: 'Open the embedded view for live conditions.' },
+              {
+                type: 'notice',
+                label: 'Note',
+                tone: 'note',
+                text: 'Open the embedded view for live conditions.',
+              },
               { type: 'web', value: 'https://wttr.in/<latitude>,<longitude>?0', orientation: 'portrait' },
             ],
           },
@@ -57,9 +62,18 @@ const lookupContent: LookupContentInput = {
             name: 'Spring',
             blocks: [
               { type: 'body', label: 'Description', format: 'text', value: 'Days lengthen.' },
-              { type: 'attributes', label: 'Penalties', items: [{ label: 'Fine Min', format: 'text', value: '900000' }] },
+              {
+                type: 'attributes',
+                label: 'Penalties',
+                items: [{ label: 'Fine Min', format: 'text', value: '900000' }],
+              },
               { type: 'image', label: 'Photo', source: 'https://example.org/image.jpg' },
-              { type: 'link', label: 'Reference', url: 'https://example.org/regulation', text: 'View full regulation' },
+              {
+                type: 'link',
+                label: 'Reference',
+                url: 'https://example.org/regulation',
+                text: 'View full regulation',
+              },
             ],
           },
           filter: { featureIds: ['hemisphere:north'] },
@@ -95,7 +109,12 @@ describe('writeCyberTrackerPackage', () => {
       maxZoom: 3,
     });
     input = {
-      manifest: { id: 'org.example.gabon', name: 'Gabon field maps', version: datePackageVersion(new Date('2026-04-21T10:00:00Z')), language: 'en' },
+      manifest: {
+        id: 'org.example.gabon',
+        name: 'Gabon field maps',
+        version: datePackageVersion(new Date('2026-04-21T10:00:00Z')),
+        language: 'en',
+      },
       layers: [
         { filename: 'Gabon.mbtiles', name: 'Gabon', active: true, opacity: 1 },
         {
@@ -103,10 +122,29 @@ describe('writeCyberTrackerPackage', () => {
           name: 'World countries',
           active: true,
           opacity: 0.5,
-          symbol: { 'fill-style': 'solid', 'fill-color': '#FF00FF', 'outline-symbol': { 'stroke-style': 'dashdot', 'stroke-size': 1, 'stroke-color': '#ffff00' } },
+          symbol: {
+            'fill-style': 'solid',
+            'fill-color': '#FF00FF',
+            'outline-symbol': { 'stroke-style': 'dashdot', 'stroke-size': 1, 'stroke-color': '#ffff00' },
+          },
         },
-        { filename: 'roads.geojson', name: 'Roads', active: false, symbol: { 'stroke-style': 'dash', 'stroke-size': 4.4, 'stroke-color': '#ffff00' } },
-        { filename: 'wells.geojson', name: 'Wells', active: true, symbol: { 'marker-style': 'triangle', 'marker-size': 5.5, 'marker-color': '#ffff00', 'outline-color': '#ff0000' } },
+        {
+          filename: 'roads.geojson',
+          name: 'Roads',
+          active: false,
+          symbol: { 'stroke-style': 'dash', 'stroke-size': 4.4, 'stroke-color': '#ffff00' },
+        },
+        {
+          filename: 'wells.geojson',
+          name: 'Wells',
+          active: true,
+          symbol: {
+            'marker-style': 'triangle',
+            'marker-size': 5.5,
+            'marker-color': '#ffff00',
+            'outline-color': '#ff0000',
+          },
+        },
         { filename: 'weather.geojson', name: 'Weather', active: true, lookup: true },
       ],
       files: [
@@ -117,19 +155,43 @@ describe('writeCyberTrackerPackage', () => {
         {
           kind: 'geojson',
           filename: 'roads.geojson',
-          data: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'N1' }, geometry: { type: 'LineString', coordinates: [[9.4, 0.4], [10, 0.5]] } }] },
+          data: {
+            type: 'FeatureCollection',
+            features: [
+              {
+                type: 'Feature',
+                properties: { name: 'N1' },
+                geometry: {
+                  type: 'LineString',
+                  coordinates: [
+                    [9.4, 0.4],
+                    [10, 0.5],
+                  ],
+                },
+              },
+            ],
+          },
         },
         {
           kind: 'geojson',
           filename: 'wells.geojson',
-          data: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: null, geometry: { type: 'Point', coordinates: [9.45, 0.39] } }] },
+          data: {
+            type: 'FeatureCollection',
+            features: [
+              { type: 'Feature', properties: null, geometry: { type: 'Point', coordinates: [9.45, 0.39] } },
+            ],
+          },
         },
         ...lookupLayerFiles(
           'weather',
           {
             type: 'FeatureCollection',
             features: [
-              { type: 'Feature', properties: { featureId: 'world', name: 'World' }, geometry: { type: 'Polygon', coordinates: [clockwiseWorld] } },
+              {
+                type: 'Feature',
+                properties: { featureId: 'world', name: 'World' },
+                geometry: { type: 'Polygon', coordinates: [clockwiseWorld] },
+              },
             ],
           },
           lookupContent,
@@ -137,8 +199,12 @@ describe('writeCyberTrackerPackage', () => {
       ],
     };
     const path = join(directory, 'package.zip');
-    const result = await writeCyberTrackerPackage(path, input, { modifiedAt: new Date('2026-04-21T10:00:00Z') });
-    expect(result.warnings).toEqual(['weather.json filters on featureId hemisphere:north, which no feature in weather.geojson has']);
+    const result = await writeCyberTrackerPackage(path, input, {
+      modifiedAt: new Date('2026-04-21T10:00:00Z'),
+    });
+    expect(result.warnings).toEqual([
+      'weather.json filters on featureId hemisphere:north, which no feature in weather.geojson has',
+    ]);
     entries = await readZipEntries(path);
   });
 
@@ -171,7 +237,12 @@ describe('writeCyberTrackerPackage', () => {
 
   it('writes package.json with id, name, version and language', () => {
     const manifest = json('package.json');
-    expect(manifest).toEqual({ id: 'org.example.gabon', name: 'Gabon field maps', version: '2026.04.21', language: 'en' });
+    expect(manifest).toEqual({
+      id: 'org.example.gabon',
+      name: 'Gabon field maps',
+      version: '2026.04.21',
+      language: 'en',
+    });
     expect(packageManifestSchema.safeParse(manifest).success).toBe(true);
   });
 
@@ -179,7 +250,11 @@ describe('writeCyberTrackerPackage', () => {
     const layers = json('layers.json') as Array<Record<string, unknown>>;
     expect(layersFileSchema.safeParse(layers).success).toBe(true);
     for (const layer of layers) {
-      expect(Object.keys(layer).every((key) => ['filename', 'name', 'active', 'opacity', 'lookup', 'symbol'].includes(key))).toBe(true);
+      expect(
+        Object.keys(layer).every((key) =>
+          ['filename', 'name', 'active', 'opacity', 'lookup', 'symbol'].includes(key),
+        ),
+      ).toBe(true);
       expect(typeof layer.filename).toBe('string');
       expect(typeof layer.name).toBe('string');
       expect(typeof layer.active).toBe('boolean');
@@ -195,7 +270,8 @@ describe('writeCyberTrackerPackage', () => {
     expect(STROKE_STYLES).toContain(symbols[2]?.['stroke-style']);
     expect(MARKER_STYLES).toContain(symbols[3]?.['marker-style']);
     for (const symbol of symbols.filter((value) => value !== undefined)) {
-      for (const [key, value] of Object.entries(symbol)) if (key.endsWith('-color')) expect(value).toMatch(/^#[0-9a-f]{6}$/);
+      for (const [key, value] of Object.entries(symbol))
+        if (key.endsWith('-color')) expect(value).toMatch(/^#[0-9a-f]{6}$/);
     }
   });
 
@@ -205,7 +281,14 @@ describe('writeCyberTrackerPackage', () => {
       const base = layer.filename.replace(/\.[^.]+$/, '');
       const geometry = json(`${base}.geojson`);
       expect(lookupFeatureCollectionSchema.safeParse(geometry).success).toBe(true);
-      const features = (geometry as { features: Array<{ properties: { featureId: unknown }; geometry: { type: string; coordinates: number[][][] } }> }).features;
+      const features = (
+        geometry as {
+          features: Array<{
+            properties: { featureId: unknown };
+            geometry: { type: string; coordinates: number[][][] };
+          }>;
+        }
+      ).features;
       for (const feature of features) {
         expect(typeof feature.properties.featureId).toBe('string');
         expect(['Polygon', 'MultiPolygon']).toContain(feature.geometry.type);
@@ -225,7 +308,9 @@ describe('writeCyberTrackerPackage', () => {
   it('streams the basemap unchanged and stored (it is compressed already); JSON is deflated', async () => {
     const source = await readFile(basemapPath);
     const basemap = entry('Gabon.mbtiles');
-    expect(createHash('sha256').update(basemap.data).digest('hex')).toBe(createHash('sha256').update(source).digest('hex'));
+    expect(createHash('sha256').update(basemap.data).digest('hex')).toBe(
+      createHash('sha256').update(source).digest('hex'),
+    );
     expect(basemap.compressionMethod).toBe(0);
     expect(entry('layers.json').compressionMethod).toBe(8);
     const extracted = join(directory, 'extracted.mbtiles');
@@ -257,7 +342,9 @@ describe('writeCyberTrackerPackage', () => {
     expect(bytes.includes(zip64EndRecord)).toBe(true);
     const reread = await readZipEntries(path);
     expect(reread.map((item) => item.name)).toEqual(entries.map((item) => item.name));
-    expect(reread.find((item) => item.name === 'Gabon.mbtiles')?.data.equals(entry('Gabon.mbtiles').data)).toBe(true);
+    expect(
+      reread.find((item) => item.name === 'Gabon.mbtiles')?.data.equals(entry('Gabon.mbtiles').data),
+    ).toBe(true);
   });
 
   it('refuses a package that breaks the rules, naming every field, and writes nothing', async () => {
@@ -266,7 +353,12 @@ describe('writeCyberTrackerPackage', () => {
       manifest: { id: 'org example', version: '1.2.10' },
       layers: [
         { filename: 'Gabon.mbtiles', name: 'Gabon', active: true, opacity: 1.5 },
-        { filename: 'Country.shp', name: 'Countries', active: true, symbol: { 'marker-style': 'star' as 'x' } },
+        {
+          filename: 'Country.shp',
+          name: 'Countries',
+          active: true,
+          symbol: { 'marker-style': 'star' as 'x' },
+        },
         { filename: 'zones.geojson', name: 'Zones', active: true, lookup: true },
       ],
       files: [
@@ -277,7 +369,13 @@ describe('writeCyberTrackerPackage', () => {
           filename: 'zones.geojson',
           data: {
             type: 'FeatureCollection',
-            features: [{ type: 'Feature', properties: { featureId: 7 }, geometry: { type: 'Point', coordinates: [0, 0] } }],
+            features: [
+              {
+                type: 'Feature',
+                properties: { featureId: 7 },
+                geometry: { type: 'Point', coordinates: [0, 0] },
+              },
+            ],
           },
         },
         {
@@ -288,8 +386,22 @@ describe('writeCyberTrackerPackage', () => {
             datasets: [
               {
                 id: 'd',
-                filter: { featureIds: ['zone:1'], when: { start: '2026-03-01', end: '2026-02-01T00:00:00Z' } },
-                rows: [{ path: ['Zones'], view: { title: 'Zone', blocks: [{ type: 'video', value: 'x' } as never, { type: 'attributes', items: [] } as never] } }],
+                filter: {
+                  featureIds: ['zone:1'],
+                  when: { start: '2026-03-01', end: '2026-02-01T00:00:00Z' },
+                },
+                rows: [
+                  {
+                    path: ['Zones'],
+                    view: {
+                      title: 'Zone',
+                      blocks: [
+                        { type: 'video', value: 'x' } as never,
+                        { type: 'attributes', items: [] } as never,
+                      ],
+                    },
+                  },
+                ],
               },
             ],
           },

@@ -13,7 +13,13 @@ import {
   type PackageTile,
   type TilesetMetadataInput,
 } from '@map-offline/formats';
-import { asAsync, distinctBodyBytes, makeTemporaryDirectory, removeDirectory, shuffled } from './support/format-test-files';
+import {
+  asAsync,
+  distinctBodyBytes,
+  makeTemporaryDirectory,
+  removeDirectory,
+  shuffled,
+} from './support/format-test-files';
 
 const WORLD: [number, number, number, number] = [-180, -85.0511287798066, 180, 85.0511287798066];
 
@@ -30,7 +36,9 @@ async function realPngTiles(maxZoom: number): Promise<PackageTile[]> {
 }
 
 async function solidPng(red: number, green: number, blue: number): Promise<Buffer> {
-  return sharp({ create: { width: 256, height: 256, channels: 3, background: { r: red, g: green, b: blue } } })
+  return sharp({
+    create: { width: 256, height: 256, channels: 3, background: { r: red, g: green, b: blue } },
+  })
     .png()
     .toBuffer();
 }
@@ -82,7 +90,8 @@ describe('writeMbtiles', () => {
       );
       for (const { tile, bytes } of pngTiles) {
         expect(reader.getTile(tile.z, tile.x, tile.y)?.equals(bytes)).toBe(true);
-        const row = byTmsRow.get(tile.z, tile.x, 2 ** tile.z - 1 - tile.y) as { tile_data: Buffer } | undefined;
+        const row = byTmsRow.get(tile.z, tile.x, 2 ** tile.z - 1 - tile.y) as
+          { tile_data: Buffer } | undefined;
         expect(row?.tile_data.equals(bytes)).toBe(true);
       }
       expect(reader.getTile(5, 0, 0)).toBeUndefined();
@@ -133,13 +142,23 @@ describe('writeMbtiles', () => {
           { type: 'index', name: 'images_id' },
         ]),
       );
-      const mapIndex = database.prepare('PRAGMA index_list(map)').all() as Array<{ name: string; unique: number }>;
+      const mapIndex = database.prepare('PRAGMA index_list(map)').all() as Array<{
+        name: string;
+        unique: number;
+      }>;
       expect(mapIndex).toContainEqual(expect.objectContaining({ name: 'map_index', unique: 1 }));
       const distinct = distinctBodyBytes(pngTiles);
-      const images = database.prepare('SELECT count(*) AS count, sum(length(tile_data)) AS bytes FROM images').get();
+      const images = database
+        .prepare('SELECT count(*) AS count, sum(length(tile_data)) AS bytes FROM images')
+        .get();
       expect(images).toEqual({ count: distinct.count, bytes: distinct.bytes });
       // tile_id is the uppercase MD5 of the body (martin's `mbtiles validate` convention).
-      const mismatched = (database.prepare('SELECT tile_id, tile_data FROM images').all() as Array<{ tile_id: string; tile_data: Buffer }>).filter(
+      const mismatched = (
+        database.prepare('SELECT tile_id, tile_data FROM images').all() as Array<{
+          tile_id: string;
+          tile_data: Buffer;
+        }>
+      ).filter(
         (image) => createHash('md5').update(image.tile_data).digest('hex').toUpperCase() !== image.tile_id,
       );
       expect(mismatched).toEqual([]);
@@ -200,7 +219,12 @@ describe('writeMbtiles', () => {
     const reader = MbtilesReader.open(path);
     try {
       const metadata = reader.metadata();
-      expect(metadata).toMatchObject({ format: 'pbf', type: 'overlay', center: '10,45,3', bounds: '5,40,15,50' });
+      expect(metadata).toMatchObject({
+        format: 'pbf',
+        type: 'overlay',
+        center: '10,45,3',
+        bounds: '5,40,15,50',
+      });
       expect(JSON.parse(metadata.json)).toEqual({ vector_layers: vectorLayers });
       for (const { tile, bytes } of tiles) {
         const stored = reader.getTile(tile.z, tile.x, tile.y)!;
@@ -215,7 +239,13 @@ describe('writeMbtiles', () => {
 
   it('refuses duplicates, wrong hashes and bad metadata, naming the field, and removes the partial file', async () => {
     const tiles = [...syntheticPackageTiles({ format: 'png', minZoom: 0, maxZoom: 3 })];
-    const metadata: TilesetMetadataInput = { name: 'x', format: 'png', bounds: WORLD, minZoom: 0, maxZoom: 3 };
+    const metadata: TilesetMetadataInput = {
+      name: 'x',
+      format: 'png',
+      bounds: WORLD,
+      minZoom: 0,
+      maxZoom: 3,
+    };
     const duplicatePath = join(directory, 'duplicate.mbtiles');
     await expect(writeMbtiles(duplicatePath, [...tiles, tiles[10]], metadata)).rejects.toMatchObject({
       code: FormatErrorCode.DUPLICATE_TILE,
@@ -227,18 +257,31 @@ describe('writeMbtiles', () => {
       code: FormatErrorCode.TILE_HASH_MISMATCH,
     });
     await expect(
-      writeMbtiles(join(directory, 'bad-format.mbtiles'), tiles, { ...metadata, format: 'gif' as 'png', name: '' }),
+      writeMbtiles(join(directory, 'bad-format.mbtiles'), tiles, {
+        ...metadata,
+        format: 'gif' as 'png',
+        name: '',
+      }),
     ).rejects.toMatchObject({
       code: FormatErrorCode.INVALID_METADATA,
       problems: ['metadata.name must not be empty', 'metadata.format must be one of png, jpeg, webp, mvt'],
     });
     await expect(
-      writeMbtiles(join(directory, 'bad-bounds.mbtiles'), tiles, { ...metadata, bounds: [10, 0, 5, 1], minZoom: 4 }),
+      writeMbtiles(join(directory, 'bad-bounds.mbtiles'), tiles, {
+        ...metadata,
+        bounds: [10, 0, 5, 1],
+        minZoom: 4,
+      }),
     ).rejects.toMatchObject({
       code: FormatErrorCode.INVALID_METADATA,
-      problems: ['metadata.bounds west must be less than east', 'metadata.minZoom must not be greater than maxZoom'],
+      problems: [
+        'metadata.bounds west must be less than east',
+        'metadata.minZoom must not be greater than maxZoom',
+      ],
     });
-    await expect(writeMbtiles(join(directory, 'missing-zoom.mbtiles'), tiles, { ...metadata, maxZoom: 5 })).rejects.toMatchObject({
+    await expect(
+      writeMbtiles(join(directory, 'missing-zoom.mbtiles'), tiles, { ...metadata, maxZoom: 5 }),
+    ).rejects.toMatchObject({
       code: FormatErrorCode.ZOOM_RANGE_MISMATCH,
       message: 'metadata.maxZoom is 5 but the highest tile zoom is 3',
     });

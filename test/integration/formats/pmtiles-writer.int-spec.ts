@@ -120,7 +120,9 @@ describe('writePmtiles', () => {
     expect(header.tileDataOffset).toBe(header.leafDirectoriesOffset);
 
     const entries = decodeDirectory(
-      gunzipSync(file.subarray(header.rootDirectoryOffset, header.rootDirectoryOffset + header.rootDirectoryLength)),
+      gunzipSync(
+        file.subarray(header.rootDirectoryOffset, header.rootDirectoryOffset + header.rootDirectoryLength),
+      ),
     );
     expect(entries.length).toBe(header.tileEntries);
     expect(entries[0].offset).toBe(0);
@@ -128,13 +130,17 @@ describe('writePmtiles', () => {
     let nextNewOffset = 0;
     const offsetsByBody = new Map<string, number>();
     for (const [index, entry] of entries.entries()) {
-      if (index > 0) expect(entry.tileId).toBeGreaterThanOrEqual(entries[index - 1].tileId + entries[index - 1].runLength);
+      if (index > 0)
+        expect(entry.tileId).toBeGreaterThanOrEqual(entries[index - 1].tileId + entries[index - 1].runLength);
       expect(entry.runLength).toBeGreaterThan(0);
       expect(entry.length).toBeGreaterThan(0);
       // Clustered: each body is either the next one in the data section or a reference back.
       expect(entry.offset === nextNewOffset || entry.offset < nextNewOffset).toBe(true);
       if (entry.offset === nextNewOffset) nextNewOffset += entry.length;
-      const body = file.subarray(header.tileDataOffset + entry.offset, header.tileDataOffset + entry.offset + entry.length);
+      const body = file.subarray(
+        header.tileDataOffset + entry.offset,
+        header.tileDataOffset + entry.offset + entry.length,
+      );
       const hash = createHash('sha256').update(body).digest('hex');
       expect(offsetsByBody.get(hash) ?? entry.offset).toBe(entry.offset);
       offsetsByBody.set(hash, entry.offset);
@@ -164,7 +170,9 @@ describe('writePmtiles', () => {
     expect(header.rootDirectoryLength).toBeLessThanOrEqual(ROOT_DIRECTORY_BUDGET_BYTES);
     expect(header.rootDirectoryOffset + header.rootDirectoryLength).toBeLessThanOrEqual(16_384);
     const root = decodeDirectory(
-      gunzipSync(file.subarray(header.rootDirectoryOffset, header.rootDirectoryOffset + header.rootDirectoryLength)),
+      gunzipSync(
+        file.subarray(header.rootDirectoryOffset, header.rootDirectoryOffset + header.rootDirectoryLength),
+      ),
     );
     expect(root.every((entry) => entry.runLength === 0)).toBe(true);
     expect(root.length).toBe(result.leafDirectories);
@@ -219,7 +227,10 @@ describe('writePmtiles', () => {
         centerLon: 10,
         centerLat: 45,
       });
-      await expect(reader.getMetadata()).resolves.toMatchObject({ type: 'overlay', vector_layers: vectorLayers });
+      await expect(reader.getMetadata()).resolves.toMatchObject({
+        type: 'overlay',
+        vector_layers: vectorLayers,
+      });
       for (const { tile, bytes } of tiles) {
         const found = await reader.getZxy(tile.z, tile.x, tile.y);
         // The reader gunzips per the header, so compare with the uncompressed tile.
@@ -231,7 +242,9 @@ describe('writePmtiles', () => {
     }
     const file = await readFile(path);
     const header = decodePmtilesHeader(file);
-    const metadataJson = gunzipSync(file.subarray(header.metadataOffset, header.metadataOffset + header.metadataLength));
+    const metadataJson = gunzipSync(
+      file.subarray(header.metadataOffset, header.metadataOffset + header.metadataLength),
+    );
     expect(JSON.parse(metadataJson.toString('utf8'))).toMatchObject({ name: 'Vector', version: '1.0.0' });
     expect(gzipSync(rawBody).length).toBeGreaterThan(0);
   });
@@ -241,9 +254,23 @@ describe('writePmtiles', () => {
     const otherBody = tiles.find((tile) => tile.sha256 !== tiles[0].sha256)!;
     const cases: Array<[string, PackageTile[], FormatErrorCode]> = [
       ['duplicate', [...tiles, tiles[4]], FormatErrorCode.DUPLICATE_TILE],
-      ['hash', [{ ...tiles[0], sha256: otherBody.sha256 }, ...tiles.slice(1)], FormatErrorCode.TILE_HASH_MISMATCH],
+      [
+        'hash',
+        [{ ...tiles[0], sha256: otherBody.sha256 }, ...tiles.slice(1)],
+        FormatErrorCode.TILE_HASH_MISMATCH,
+      ],
       ['zoom', tiles.filter((tile) => tile.tile.z < 2), FormatErrorCode.ZOOM_RANGE_MISMATCH],
-      ['format', [{ ...tiles[0], bytes: Buffer.from('<html>'), sha256: createHash('sha256').update('<html>').digest('hex') }], FormatErrorCode.INVALID_TILE],
+      [
+        'format',
+        [
+          {
+            ...tiles[0],
+            bytes: Buffer.from('<html>'),
+            sha256: createHash('sha256').update('<html>').digest('hex'),
+          },
+        ],
+        FormatErrorCode.INVALID_TILE,
+      ],
       ['empty', [], FormatErrorCode.EMPTY_TILESET],
     ];
     for (const [label, input, code] of cases) {
@@ -272,7 +299,9 @@ describe('writePmtiles', () => {
         yield tile;
       }
     }
-    await expect(writePmtiles(path, tilesThenAbort(), pngMetadata(0, 4), { signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      writePmtiles(path, tilesThenAbort(), pngMetadata(0, 4), { signal: controller.signal }),
+    ).rejects.toMatchObject({
       code: FormatErrorCode.ABORTED,
     });
     await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });

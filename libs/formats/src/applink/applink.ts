@@ -46,7 +46,10 @@ export function parseApplink(link: string): { app: ApplinkApp; webUpdateUrl: str
   const raw = /[?&]x=([^&#]*)/.exec(parsed.search)?.[1];
   const encoded = raw !== undefined && raw.includes('%') ? decodeURIComponent(raw) : raw;
   if (app === undefined || encoded === undefined || encoded === '') {
-    throw new FormatError(FormatErrorCode.INVALID_APPLINK, 'applink must be an applink(-smart) URL with an x parameter');
+    throw new FormatError(
+      FormatErrorCode.INVALID_APPLINK,
+      'applink must be an applink(-smart) URL with an x parameter',
+    );
   }
   const payload: unknown = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
   const webUpdateUrl = (payload as { webUpdateUrl?: unknown } | null)?.webUpdateUrl;
@@ -61,7 +64,10 @@ function parseDownloadUrl(webUpdateUrl: string): string {
   try {
     url = new URL(webUpdateUrl);
   } catch {
-    throw new FormatError(FormatErrorCode.INVALID_APPLINK, `webUpdateUrl ${JSON.stringify(webUpdateUrl)} is not a URL`);
+    throw new FormatError(
+      FormatErrorCode.INVALID_APPLINK,
+      `webUpdateUrl ${JSON.stringify(webUpdateUrl)} is not a URL`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new FormatError(FormatErrorCode.INVALID_APPLINK, 'webUpdateUrl must be an http(s) URL');

@@ -13,7 +13,7 @@ export const archiveFileName = z
   .min(1)
   .max(255)
   .refine((name) => !/[/\\]/.test(name), { error: 'must be a file at the archive root (no / or \\)' })
-  .refine((name) => name !== '.' && name !== '..' && !/[\u0000-\u001f\u007f]/.test(name), {
+  .refine((name) => name !== '.' && name !== '..' && !hasControlCharacter(name), {
     error: 'must be a plain file name',
   })
   .refine((name) => posix.extname(name).length > 1, { error: 'must have a file extension' });
@@ -25,4 +25,12 @@ export function fileBaseName(fileName: string): string {
 
 export function fileExtension(fileName: string): string {
   return posix.extname(fileName).toLowerCase();
+}
+
+function hasControlCharacter(name: string): boolean {
+  for (const character of name) {
+    const code = character.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }

@@ -16,22 +16,37 @@ const lineCoordinates = z.array(position).min(2);
 const linearRing = z
   .array(position)
   .min(4)
-  .refine((ring) => ring.length < 4 || ring[0].every((value, index) => value === ring[ring.length - 1][index]), {
-    error: 'linear ring must end where it starts',
-  });
+  .refine(
+    (ring) => ring.length < 4 || ring[0].every((value, index) => value === ring[ring.length - 1][index]),
+    {
+      error: 'linear ring must end where it starts',
+    },
+  );
 const polygonCoordinates = z.array(linearRing).min(1);
 
 const bbox = z.array(z.number()).optional();
 
 export const pointSchema = z.looseObject({ type: z.literal('Point'), coordinates: position, bbox });
-export const multiPointSchema = z.looseObject({ type: z.literal('MultiPoint'), coordinates: z.array(position), bbox });
-export const lineStringSchema = z.looseObject({ type: z.literal('LineString'), coordinates: lineCoordinates, bbox });
+export const multiPointSchema = z.looseObject({
+  type: z.literal('MultiPoint'),
+  coordinates: z.array(position),
+  bbox,
+});
+export const lineStringSchema = z.looseObject({
+  type: z.literal('LineString'),
+  coordinates: lineCoordinates,
+  bbox,
+});
 export const multiLineStringSchema = z.looseObject({
   type: z.literal('MultiLineString'),
   coordinates: z.array(lineCoordinates),
   bbox,
 });
-export const polygonSchema = z.looseObject({ type: z.literal('Polygon'), coordinates: polygonCoordinates, bbox });
+export const polygonSchema = z.looseObject({
+  type: z.literal('Polygon'),
+  coordinates: polygonCoordinates,
+  bbox,
+});
 export const multiPolygonSchema = z.looseObject({
   type: z.literal('MultiPolygon'),
   coordinates: z.array(polygonCoordinates),

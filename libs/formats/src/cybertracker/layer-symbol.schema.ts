@@ -42,9 +42,7 @@ export type LineSymbol = z.output<typeof lineSymbolSchema>;
 export type AreaSymbol = z.output<typeof areaSymbolSchema>;
 export type LayerSymbol = PointSymbol | LineSymbol | AreaSymbol;
 export type LayerSymbolInput =
-  | z.input<typeof pointSymbolSchema>
-  | z.input<typeof lineSymbolSchema>
-  | z.input<typeof areaSymbolSchema>;
+  z.input<typeof pointSymbolSchema> | z.input<typeof lineSymbolSchema> | z.input<typeof areaSymbolSchema>;
 
 const SYMBOL_KINDS = [
   ['marker-style', pointSymbolSchema],

@@ -20,9 +20,7 @@ const attributesBlock = z.strictObject({
   type: z.literal('attributes'),
   /** Required for attributes blocks only. */
   label: nonEmptyString,
-  items: z
-    .array(z.strictObject({ label: nonEmptyString, format: textFormat, value: z.string() }))
-    .min(1),
+  items: z.array(z.strictObject({ label: nonEmptyString, format: textFormat, value: z.string() })).min(1),
 });
 
 /**
@@ -104,7 +102,11 @@ export const lookupDatasetSchema = z.strictObject({
 
 /** `<basename>.json`, the renderable content of a lookup layer. */
 export const lookupContentSchema = z.strictObject({
-  content: z.strictObject({ id: nonEmptyString, language: languageTag, defaultLocale: languageTag.optional() }),
+  content: z.strictObject({
+    id: nonEmptyString,
+    language: languageTag,
+    defaultLocale: languageTag.optional(),
+  }),
   datasets: z.array(lookupDatasetSchema),
 });
 

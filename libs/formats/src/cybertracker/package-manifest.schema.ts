@@ -5,7 +5,9 @@ import { isLexicallyOrderedVersion } from './package-version';
 /** `package.json` at the archive root: identifies the package so an update replaces the installed copy. */
 export const packageManifestSchema = z.strictObject({
   /** Stable id the runtime de-duplicates by, e.g. `org.my.package.id`. */
-  id: z.string().regex(/^\S+$/, { error: 'must be a non-empty id without spaces, such as org.my.package.id' }),
+  id: z
+    .string()
+    .regex(/^\S+$/, { error: 'must be a non-empty id without spaces, such as org.my.package.id' }),
   name: z.string().min(1).optional(),
   version: z
     .string()

@@ -28,7 +28,18 @@ export interface ValidatedPackage {
 }
 
 /** Extensions whose content is already compressed; deflating them costs CPU for almost nothing. */
-const STORED_EXTENSIONS = new Set(['.mbtiles', '.pmtiles', '.tpk', '.vtpk', '.tif', '.tiff', '.jpg', '.jpeg', '.jp2', '.png']);
+const STORED_EXTENSIONS = new Set([
+  '.mbtiles',
+  '.pmtiles',
+  '.tpk',
+  '.vtpk',
+  '.tif',
+  '.tiff',
+  '.jpg',
+  '.jpeg',
+  '.jp2',
+  '.png',
+]);
 /** A shapefile is unusable without its index and attribute table. */
 const SHAPEFILE_COMPANIONS = ['.shx', '.dbf'];
 
@@ -36,11 +47,14 @@ const SHAPEFILE_COMPANIONS = ['.shx', '.dbf'];
  * Checks every rule of sections 1-3 of the package format and returns the archive entries. All problems are
  * gathered and thrown together as one FormatError (code INVALID_PACKAGE), each naming its field.
  */
-export async function validateCyberTrackerPackage(input: CyberTrackerPackageInput): Promise<ValidatedPackage> {
+export async function validateCyberTrackerPackage(
+  input: CyberTrackerPackageInput,
+): Promise<ValidatedPackage> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const manifest = collect(packageManifestSchema, input.manifest, 'package', problems);
-  const layers = input.layers === undefined ? undefined : collect(layersFileSchema, input.layers, 'layers', problems);
+  const layers =
+    input.layers === undefined ? undefined : collect(layersFileSchema, input.layers, 'layers', problems);
 
   const lookupBaseNames = new Set(
     (input.layers ?? [])
@@ -68,7 +82,9 @@ export async function validateCyberTrackerPackage(input: CyberTrackerPackageInpu
     const earlier = seenNames.get(folded);
     if (earlier !== undefined) {
       // Devices often have case-insensitive file systems, so Roads.shp and roads.shp would collide.
-      problems.push(`${field}.filename ${filename} repeats files[${earlier}].filename (names are compared ignoring case)`);
+      problems.push(
+        `${field}.filename ${filename} repeats files[${earlier}].filename (names are compared ignoring case)`,
+      );
       continue;
     }
     seenNames.set(folded, index);
@@ -111,12 +127,18 @@ export async function validateCyberTrackerPackage(input: CyberTrackerPackageInpu
       case 'lookup-content': {
         if (extension !== '.json') problems.push(`${field}.filename must end in .json`);
         if (!lookupBaseNames.has(baseName)) {
-          problems.push(`${field}.filename ${filename} is lookup content but no layer with lookup: true has basename ${baseName}`);
+          problems.push(
+            `${field}.filename ${filename} is lookup content but no layer with lookup: true has basename ${baseName}`,
+          );
         }
         const content = collect(lookupContentSchema, file.data, `${field}.data`, problems);
         if (content === undefined) break;
         lookupContents.set(baseName, content);
-        entries.push({ filename, source: { bytes: Buffer.from(JSON.stringify(content, null, 2)) }, compress: true });
+        entries.push({
+          filename,
+          source: { bytes: Buffer.from(JSON.stringify(content, null, 2)) },
+          compress: true,
+        });
         break;
       }
       case 'bytes':
@@ -130,21 +152,28 @@ export async function validateCyberTrackerPackage(input: CyberTrackerPackageInpu
     if (typeof layer?.filename !== 'string') return;
     const field = `layers[${index}]`;
     const present = (name: string): boolean => seenNames.has(name.toLowerCase());
-    if (!present(layer.filename)) problems.push(`${field}.filename ${layer.filename} is not a file in the package`);
+    if (!present(layer.filename))
+      problems.push(`${field}.filename ${layer.filename} is not a file in the package`);
     const baseName = fileBaseName(layer.filename);
     if (fileExtension(layer.filename) === '.shp') {
       for (const companion of SHAPEFILE_COMPANIONS) {
-        if (!present(baseName + companion)) problems.push(`${field} shapefile needs ${baseName}${companion} in the package`);
+        if (!present(baseName + companion))
+          problems.push(`${field} shapefile needs ${baseName}${companion} in the package`);
       }
     }
     if (layer.lookup === true) {
-      if (!present(`${baseName}.geojson`)) problems.push(`${field} lookup layer needs ${baseName}.geojson (lookup geometry)`);
-      if (!present(`${baseName}.json`)) problems.push(`${field} lookup layer needs ${baseName}.json (lookup content)`);
+      if (!present(`${baseName}.geojson`))
+        problems.push(`${field} lookup layer needs ${baseName}.geojson (lookup geometry)`);
+      if (!present(`${baseName}.json`))
+        problems.push(`${field} lookup layer needs ${baseName}.json (lookup content)`);
       const geometryIds = lookupGeometryIds.get(baseName);
       const content = lookupContents.get(baseName);
       if (geometryIds && content) {
         for (const id of referencedFeatureIds(content)) {
-          if (!geometryIds.has(id)) warnings.push(`${baseName}.json filters on featureId ${id}, which no feature in ${baseName}.geojson has`);
+          if (!geometryIds.has(id))
+            warnings.push(
+              `${baseName}.json filters on featureId ${id}, which no feature in ${baseName}.geojson has`,
+            );
         }
       }
     }
@@ -154,10 +183,18 @@ export async function validateCyberTrackerPackage(input: CyberTrackerPackageInpu
     throw new FormatError(FormatErrorCode.INVALID_PACKAGE, problems.join('; '), problems);
   }
   const jsonEntries: ArchiveEntry[] = [
-    { filename: 'package.json', source: { bytes: Buffer.from(JSON.stringify(manifest, null, 2)) }, compress: true },
+    {
+      filename: 'package.json',
+      source: { bytes: Buffer.from(JSON.stringify(manifest, null, 2)) },
+      compress: true,
+    },
   ];
   if (layers !== undefined) {
-    jsonEntries.push({ filename: 'layers.json', source: { bytes: Buffer.from(JSON.stringify(layers, null, 2)) }, compress: true });
+    jsonEntries.push({
+      filename: 'layers.json',
+      source: { bytes: Buffer.from(JSON.stringify(layers, null, 2)) },
+      compress: true,
+    });
   }
   return { manifest, layers, entries: [...jsonEntries, ...entries], warnings };
 }

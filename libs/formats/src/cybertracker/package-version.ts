@@ -27,7 +27,10 @@ export function datePackageVersion(date: Date, buildOfDay?: number): string {
   ].join('.');
   if (buildOfDay === undefined) return day;
   if (!Number.isInteger(buildOfDay) || buildOfDay < 1 || buildOfDay > MAX_BUILDS_PER_DAY) {
-    throw new FormatError(FormatErrorCode.INVALID_VERSION, `buildOfDay must be an integer in 1..${MAX_BUILDS_PER_DAY}`);
+    throw new FormatError(
+      FormatErrorCode.INVALID_VERSION,
+      `buildOfDay must be an integer in 1..${MAX_BUILDS_PER_DAY}`,
+    );
   }
   return `${day}.${String(buildOfDay).padStart(3, '0')}`;
 }

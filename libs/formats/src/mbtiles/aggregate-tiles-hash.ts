@@ -18,7 +18,9 @@ interface TileRow {
 export function computeAggregateTilesHash(database: Database.Database): string {
   const hash = createHash('md5');
   const rows = database
-    .prepare('SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles ORDER BY zoom_level, tile_column, tile_row')
+    .prepare(
+      'SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles ORDER BY zoom_level, tile_column, tile_row',
+    )
     .iterate() as IterableIterator<TileRow>;
   for (const row of rows) {
     hash.update(String(row.zoom_level));

@@ -15,6 +15,7 @@ export function mbtilesMetadataRows(metadata: TilesetMetadata): Array<[name: str
   ];
   if (metadata.attribution !== undefined) rows.push(['attribution', metadata.attribution]);
   if (metadata.description !== undefined) rows.push(['description', metadata.description]);
-  if (metadata.format === 'mvt') rows.push(['json', JSON.stringify({ vector_layers: metadata.vectorLayers ?? [] })]);
+  if (metadata.format === 'mvt')
+    rows.push(['json', JSON.stringify({ vector_layers: metadata.vectorLayers ?? [] })]);
   return rows;
 }

@@ -28,7 +28,10 @@ export class MbtilesReader {
 
   /** Every metadata row as name -> value. */
   metadata(): Record<string, string> {
-    const rows = this.database.prepare('SELECT name, value FROM metadata').all() as Array<{ name: string; value: string }>;
+    const rows = this.database.prepare('SELECT name, value FROM metadata').all() as Array<{
+      name: string;
+      value: string;
+    }>;
     return Object.fromEntries(rows.map((row) => [row.name, row.value]));
   }
 

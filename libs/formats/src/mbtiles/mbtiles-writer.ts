@@ -66,7 +66,10 @@ export async function writeMbtiles(
         insertMap.run(z, x, flipY(y, z), tileId);
       } catch (error: unknown) {
         if (isUniqueViolation(error)) {
-          throw new FormatError(FormatErrorCode.DUPLICATE_TILE, `tile ${describeTile(packageTile.tile)} arrived twice`);
+          throw new FormatError(
+            FormatErrorCode.DUPLICATE_TILE,
+            `tile ${describeTile(packageTile.tile)} arrived twice`,
+          );
         }
         throw error;
       }
@@ -79,8 +82,9 @@ export async function writeMbtiles(
     for (const [name, value] of mbtilesMetadataRows(metadata)) insertMetadata.run(name, value);
     const aggregateTilesHash = computeAggregateTilesHash(database);
     insertMetadata.run('agg_tiles_hash', aggregateTilesHash);
-    const uniqueTileCount = (database.prepare('SELECT count(*) AS count FROM images').get() as { count: number })
-      .count;
+    const uniqueTileCount = (
+      database.prepare('SELECT count(*) AS count FROM images').get() as { count: number }
+    ).count;
     database.exec('COMMIT');
     database.pragma('journal_mode = DELETE');
     database.pragma('synchronous = FULL');
@@ -89,7 +93,13 @@ export async function writeMbtiles(
     options.onProgress?.(intake.tileCount);
 
     const { size } = await stat(outputPath);
-    return { path: outputPath, bytes: size, tileCount: intake.tileCount, uniqueTileCount, aggregateTilesHash };
+    return {
+      path: outputPath,
+      bytes: size,
+      tileCount: intake.tileCount,
+      uniqueTileCount,
+      aggregateTilesHash,
+    };
   } catch (error: unknown) {
     database?.close();
     await removeQuietly(outputPath);

@@ -15,8 +15,10 @@ export function encodeDirectory(entries: DirectoryEntries, start = 0, end = entr
     position = writeVarint(buffer, position, entries.tileIds[index] - previousTileId);
     previousTileId = entries.tileIds[index];
   }
-  for (let index = start; index < end; index += 1) position = writeVarint(buffer, position, entries.runLengths[index]);
-  for (let index = start; index < end; index += 1) position = writeVarint(buffer, position, entries.lengths[index]);
+  for (let index = start; index < end; index += 1)
+    position = writeVarint(buffer, position, entries.runLengths[index]);
+  for (let index = start; index < end; index += 1)
+    position = writeVarint(buffer, position, entries.lengths[index]);
   for (let index = start; index < end; index += 1) {
     const contiguous =
       index > start && entries.offsets[index] === entries.offsets[index - 1] + entries.lengths[index - 1];
@@ -45,6 +47,7 @@ export function decodeDirectory(bytes: Uint8Array): DirectoryEntry[] {
     entry.offset =
       encoded === 0 && index > 0 ? entries[index - 1].offset + entries[index - 1].length : encoded - 1;
   });
-  if (position !== bytes.length) throw new RangeError(`directory has ${bytes.length - position} trailing bytes`);
+  if (position !== bytes.length)
+    throw new RangeError(`directory has ${bytes.length - position} trailing bytes`);
   return entries;
 }

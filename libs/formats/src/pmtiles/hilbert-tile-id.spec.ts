@@ -32,11 +32,13 @@ describe('Hilbert tile ids', () => {
   });
 
   it('agrees with the pmtiles reader at random tiles up to zoom 26', () => {
-    const tile = fc
-      .integer({ min: 0, max: 26 })
-      .chain((z) =>
-        fc.record({ z: fc.constant(z), x: fc.integer({ min: 0, max: 2 ** z - 1 }), y: fc.integer({ min: 0, max: 2 ** z - 1 }) }),
-      );
+    const tile = fc.integer({ min: 0, max: 26 }).chain((z) =>
+      fc.record({
+        z: fc.constant(z),
+        x: fc.integer({ min: 0, max: 2 ** z - 1 }),
+        y: fc.integer({ min: 0, max: 2 ** z - 1 }),
+      }),
+    );
     fc.assert(
       fc.property(tile, ({ z, x, y }) => {
         const id = zxyToTileId({ z, x, y });

@@ -15,7 +15,8 @@ export function firstTileIdOfZoom(zoom: number): number {
  */
 export function zxyToTileId(tile: TileCoord): number {
   const { z } = tile;
-  if (!Number.isInteger(z) || z < 0 || z > MAX_PMTILES_ZOOM) throw new RangeError(`zoom ${z} is outside 0..26`);
+  if (!Number.isInteger(z) || z < 0 || z > MAX_PMTILES_ZOOM)
+    throw new RangeError(`zoom ${z} is outside 0..26`);
   let x = tile.x;
   let y = tile.y;
   let position = 0;
@@ -32,7 +33,8 @@ export function zxyToTileId(tile: TileCoord): number {
 
 /** The inverse of zxyToTileId. */
 export function tileIdToZxy(tileId: number): TileCoord {
-  if (!Number.isSafeInteger(tileId) || tileId < 0) throw new RangeError(`tile id ${tileId} is not a safe integer`);
+  if (!Number.isSafeInteger(tileId) || tileId < 0)
+    throw new RangeError(`tile id ${tileId} is not a safe integer`);
   let z = 0;
   while (z < MAX_PMTILES_ZOOM && firstTileIdOfZoom(z + 1) <= tileId) z += 1;
   let remaining = tileId - firstTileIdOfZoom(z);

@@ -86,7 +86,8 @@ export function decodePmtilesHeader(bytes: Uint8Array): PmtilesHeader {
   if (view.length < PMTILES_HEADER_BYTES || view.toString('utf8', 0, 7) !== MAGIC) {
     throw new RangeError('not a PMTiles archive (bad magic number)');
   }
-  if (view.readUInt8(7) !== SPEC_VERSION) throw new RangeError(`PMTiles version ${view.readUInt8(7)} is not 3`);
+  if (view.readUInt8(7) !== SPEC_VERSION)
+    throw new RangeError(`PMTiles version ${view.readUInt8(7)} is not 3`);
   const counter = (index: number): number => Number(view.readBigUInt64LE(8 + index * 8));
   const position = (offset: number): number => view.readInt32LE(offset) / POSITION_SCALE;
   return {

@@ -5,11 +5,20 @@ import { gzipSync } from 'node:zlib';
 import { throwIfAborted } from '../tileset/abort';
 import { claimOutputFile, removeQuietly } from '../tileset/output-file';
 import type { PackageTileSource } from '../tileset/package-tile';
-import { parseTilesetMetadata, type TilesetMetadata, type TilesetMetadataInput } from '../tileset/tileset-metadata';
+import {
+  parseTilesetMetadata,
+  type TilesetMetadata,
+  type TilesetMetadataInput,
+} from '../tileset/tileset-metadata';
 import type { TilesetWriteOptions, TilesetWriteResult } from '../tileset/tileset-write-options';
 import { BufferedFileWriter } from './buffered-file-writer';
 import { layoutDirectories, type DirectoryLayout } from './directory-layout';
-import { encodePmtilesHeader, PMTILES_HEADER_BYTES, PmtilesCompression, type PmtilesHeader } from './pmtiles-header';
+import {
+  encodePmtilesHeader,
+  PMTILES_HEADER_BYTES,
+  PmtilesCompression,
+  type PmtilesHeader,
+} from './pmtiles-header';
 import { PMTILES_TILE_TYPE, pmtilesJsonMetadata, pmtilesTileCompression } from './pmtiles-metadata';
 import { collectTiles } from './tile-collection';
 import { planTileData, type TileDataPlan } from './tile-data-plan';
@@ -62,13 +71,18 @@ export async function writePmtiles(
 
     const output = await open(outputPath, 'r+');
     try {
-      await output.write(Buffer.concat([encodePmtilesHeader(header), layout.root, jsonMetadata, ...layout.leaves]), 0);
+      await output.write(
+        Buffer.concat([encodePmtilesHeader(header), layout.root, jsonMetadata, ...layout.leaves]),
+        0,
+      );
       const writer = new BufferedFileWriter(output, header.tileDataOffset);
       const order = plan.contentWriteOrder;
       for (let position = 0; position < order.length; position += 1) {
         if (position % ABORT_CHECK_INTERVAL === 0) throwIfAborted(options.signal);
         const content = order[position];
-        await writer.write(await spool.read(collected.contentSpoolOffsets[content], collected.contentLengths[content]));
+        await writer.write(
+          await spool.read(collected.contentSpoolOffsets[content], collected.contentLengths[content]),
+        );
       }
       await writer.flush();
       await output.sync();

@@ -34,7 +34,10 @@ export async function collectTiles(
   options: TilesetWriteOptions,
 ): Promise<CollectedTiles> {
   if (metadata.maxZoom > MAX_PMTILES_ZOOM) {
-    throw new FormatError(FormatErrorCode.INVALID_METADATA, `metadata.maxZoom must be at most ${MAX_PMTILES_ZOOM}`);
+    throw new FormatError(
+      FormatErrorCode.INVALID_METADATA,
+      `metadata.maxZoom must be at most ${MAX_PMTILES_ZOOM}`,
+    );
   }
   const intake = new TileIntake(metadata, options);
   const progressInterval = options.progressInterval ?? DEFAULT_PROGRESS_INTERVAL;

@@ -36,7 +36,10 @@ export function planTileData(collected: CollectedTiles): TileDataPlan {
     const tileId = tileIds[tile];
     const content = contentIndexes[tile];
     if (position > 0 && tileIds[order[position - 1]] === tileId) {
-      throw new FormatError(FormatErrorCode.DUPLICATE_TILE, `tile ${describeTile(tileIdToZxy(tileId))} arrived twice`);
+      throw new FormatError(
+        FormatErrorCode.DUPLICATE_TILE,
+        `tile ${describeTile(tileIdToZxy(tileId))} arrived twice`,
+      );
     }
     if (placedOffsets[content] < 0) {
       placedOffsets[content] = tileDataLength;

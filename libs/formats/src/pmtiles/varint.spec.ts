@@ -17,7 +17,9 @@ describe('varint', () => {
     const buffer = Buffer.alloc(8);
     expect(buffer.subarray(0, writeVarint(buffer, 0, 300))).toEqual(Buffer.from([0xac, 0x02]));
     expect(buffer.subarray(0, writeVarint(buffer, 0, 0))).toEqual(Buffer.from([0]));
-    expect(buffer.subarray(0, writeVarint(buffer, 0, 2 ** 32))).toEqual(Buffer.from([0x80, 0x80, 0x80, 0x80, 0x10]));
+    expect(buffer.subarray(0, writeVarint(buffer, 0, 2 ** 32))).toEqual(
+      Buffer.from([0x80, 0x80, 0x80, 0x80, 0x10]),
+    );
   });
 
   it('refuses a truncated varint', () => {

@@ -21,5 +21,7 @@ export async function removeQuietly(path: string): Promise<void> {
 
 /** Duck-typed: errors from Node's fs may come from another realm (jest sandboxes), failing `instanceof Error`. */
 export function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
-  return typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string';
+  return (
+    typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string'
+  );
 }

@@ -34,7 +34,9 @@ export function* syntheticPackageTiles(options: SyntheticTilesOptions): Generato
     for (let x = minX; x <= maxX; x += 1) {
       for (let y = minY; y <= maxY; y += 1) {
         const tile = { z, x, y };
-        const bytes = isSeaTile(tile) ? seaBody(options.format) : landBody(tile, options.format, options.bodyBytes ?? 64);
+        const bytes = isSeaTile(tile)
+          ? seaBody(options.format)
+          : landBody(tile, options.format, options.bodyBytes ?? 64);
         yield { tile, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
       }
     }
@@ -73,6 +75,8 @@ function withSignature(format: TileFormat, payload: Buffer): Buffer {
     }
     case 'mvt':
       // Field 3 (layers), wire type 2, then the payload as an opaque length-delimited blob.
-      return gzipSync(Buffer.concat([Buffer.from([0x1a, Math.min(payload.length, 127)]), payload.subarray(0, 127)]));
+      return gzipSync(
+        Buffer.concat([Buffer.from([0x1a, Math.min(payload.length, 127)]), payload.subarray(0, 127)]),
+      );
   }
 }

@@ -40,7 +40,8 @@ export class TileIntake {
   accept(packageTile: PackageTile): Buffer {
     const { tile, sha256, bytes } = packageTile;
     const label = describeTile(tile);
-    if (!isValidTile(tile)) throw new FormatError(FormatErrorCode.INVALID_TILE, `tile ${label} is not a valid XYZ tile`);
+    if (!isValidTile(tile))
+      throw new FormatError(FormatErrorCode.INVALID_TILE, `tile ${label} is not a valid XYZ tile`);
     if (tile.z < this.metadata.minZoom || tile.z > this.metadata.maxZoom) {
       throw new FormatError(
         FormatErrorCode.ZOOM_RANGE_MISMATCH,
@@ -48,17 +49,26 @@ export class TileIntake {
       );
     }
     if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
-      throw new FormatError(FormatErrorCode.INVALID_TILE, `tile ${label} sha256 must be 64 lowercase hex characters`);
+      throw new FormatError(
+        FormatErrorCode.INVALID_TILE,
+        `tile ${label} sha256 must be 64 lowercase hex characters`,
+      );
     }
     if (!Buffer.isBuffer(bytes) || bytes.length === 0) {
       // PMTiles forbids zero-length entries; an empty body is a missing tile, which the package leaves out.
       throw new FormatError(FormatErrorCode.INVALID_TILE, `tile ${label} has no bytes`);
     }
     if (this.verifyHashes && createHash('sha256').update(bytes).digest('hex') !== sha256) {
-      throw new FormatError(FormatErrorCode.TILE_HASH_MISMATCH, `tile ${label} bytes do not match its sha256`);
+      throw new FormatError(
+        FormatErrorCode.TILE_HASH_MISMATCH,
+        `tile ${label} bytes do not match its sha256`,
+      );
     }
     if (this.checkSignatures && !matchesTileFormat(bytes, this.metadata.format)) {
-      throw new FormatError(FormatErrorCode.INVALID_TILE, `tile ${label} is not a ${this.metadata.format} tile`);
+      throw new FormatError(
+        FormatErrorCode.INVALID_TILE,
+        `tile ${label} is not a ${this.metadata.format} tile`,
+      );
     }
     this.lowestZoom = Math.min(this.lowestZoom, tile.z);
     this.highestZoom = Math.max(this.highestZoom, tile.z);
@@ -69,15 +79,21 @@ export class TileIntake {
 
   /** After the last tile: the declared zoom range must be exactly the range of the tiles. */
   assertComplete(): void {
-    if (this.tileCount === 0) throw new FormatError(FormatErrorCode.EMPTY_TILESET, 'the tileset has no tiles');
+    if (this.tileCount === 0)
+      throw new FormatError(FormatErrorCode.EMPTY_TILESET, 'the tileset has no tiles');
     const problems: string[] = [];
     if (this.lowestZoom !== this.metadata.minZoom) {
-      problems.push(`metadata.minZoom is ${this.metadata.minZoom} but the lowest tile zoom is ${this.lowestZoom}`);
+      problems.push(
+        `metadata.minZoom is ${this.metadata.minZoom} but the lowest tile zoom is ${this.lowestZoom}`,
+      );
     }
     if (this.highestZoom !== this.metadata.maxZoom) {
-      problems.push(`metadata.maxZoom is ${this.metadata.maxZoom} but the highest tile zoom is ${this.highestZoom}`);
+      problems.push(
+        `metadata.maxZoom is ${this.metadata.maxZoom} but the highest tile zoom is ${this.highestZoom}`,
+      );
     }
-    if (problems.length > 0) throw new FormatError(FormatErrorCode.ZOOM_RANGE_MISMATCH, problems.join('; '), problems);
+    if (problems.length > 0)
+      throw new FormatError(FormatErrorCode.ZOOM_RANGE_MISMATCH, problems.join('; '), problems);
   }
 }
 

@@ -43,7 +43,8 @@ export const tilesetMetadataSchema = z
   })
   .superRefine((metadata, context) => {
     const [west, south, east, north] = metadata.bounds;
-    if (west >= east) context.addIssue({ code: 'custom', path: ['bounds'], message: 'west must be less than east' });
+    if (west >= east)
+      context.addIssue({ code: 'custom', path: ['bounds'], message: 'west must be less than east' });
     if (south >= north) {
       context.addIssue({ code: 'custom', path: ['bounds'], message: 'south must be less than north' });
     }
@@ -52,25 +53,45 @@ export const tilesetMetadataSchema = z
     }
     if (metadata.center) {
       const [centerLongitude, centerLatitude, centerZoom] = metadata.center;
-      if (centerLongitude < west || centerLongitude > east || centerLatitude < south || centerLatitude > north) {
+      if (
+        centerLongitude < west ||
+        centerLongitude > east ||
+        centerLatitude < south ||
+        centerLatitude > north
+      ) {
         context.addIssue({ code: 'custom', path: ['center'], message: 'must lie inside bounds' });
       }
       if (centerZoom < metadata.minZoom || centerZoom > metadata.maxZoom) {
         context.addIssue({ code: 'custom', path: ['center', 2], message: 'must be within minZoom..maxZoom' });
       }
     }
-    if (metadata.format === 'mvt' && (metadata.vectorLayers === undefined || metadata.vectorLayers.length === 0)) {
+    if (
+      metadata.format === 'mvt' &&
+      (metadata.vectorLayers === undefined || metadata.vectorLayers.length === 0)
+    ) {
       context.addIssue({ code: 'custom', path: ['vectorLayers'], message: 'is required for mvt tilesets' });
     }
     if (metadata.format !== 'mvt' && metadata.vectorLayers !== undefined) {
-      context.addIssue({ code: 'custom', path: ['vectorLayers'], message: 'is only allowed for mvt tilesets' });
+      context.addIssue({
+        code: 'custom',
+        path: ['vectorLayers'],
+        message: 'is only allowed for mvt tilesets',
+      });
     }
     metadata.vectorLayers?.forEach((layer, index) => {
       if (layer.minzoom !== undefined && layer.minzoom < metadata.minZoom) {
-        context.addIssue({ code: 'custom', path: ['vectorLayers', index, 'minzoom'], message: 'is below minZoom' });
+        context.addIssue({
+          code: 'custom',
+          path: ['vectorLayers', index, 'minzoom'],
+          message: 'is below minZoom',
+        });
       }
       if (layer.maxzoom !== undefined && layer.maxzoom > metadata.maxZoom) {
-        context.addIssue({ code: 'custom', path: ['vectorLayers', index, 'maxzoom'], message: 'is above maxZoom' });
+        context.addIssue({
+          code: 'custom',
+          path: ['vectorLayers', index, 'maxzoom'],
+          message: 'is above maxZoom',
+        });
       }
     });
   });

@@ -25,7 +25,11 @@ export async function readZipEntries(path: string): Promise<ZipEntryContent[]> {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('error', reject);
         stream.on('end', () => {
-          entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, data: Buffer.concat(chunks) });
+          entries.push({
+            name: entry.fileName,
+            compressionMethod: entry.compressionMethod,
+            data: Buffer.concat(chunks),
+          });
           zip.readEntry();
         });
       });
