@@ -1,6 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Registry } from 'prom-client';
 import { AuthModule, TokenVerifier } from '@map-offline/auth';
@@ -9,8 +10,11 @@ import { dataSourceOptions } from '@map-offline/entities';
 import { AppLogger } from '@map-offline/observability';
 import { QueueModule } from '@map-offline/queue';
 import { RuntimeValuesModule } from '@map-offline/runtime';
+import { StorageModule } from '@map-offline/storage';
 import { graphqlOptions } from './graphql/graphql-options';
 import { HealthModule } from './health/health.module';
+import { CachingModule } from './caching/caching.module';
+import { DomainErrorFilter } from './common/domain-error.filter';
 
 /** The gateway validates, authorises, records in PostgreSQL and enqueues; it never does the work. */
 @Module({})
@@ -34,8 +38,11 @@ export class GatewayModule {
           inject: [TokenVerifier],
           useFactory: (verifier: TokenVerifier) => graphqlOptions(config, verifier),
         }),
+        StorageModule.forRoot(config.storage),
         HealthModule,
+        CachingModule,
       ],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }
 }

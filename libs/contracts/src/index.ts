@@ -6,3 +6,4 @@ export * from './published-schema';
 export * from './jobs/common-fields';
 export * from './jobs/tile-seeding.jobs';
 export * from './job-progress-event';
+export * from './domain-error';
