@@ -48,5 +48,21 @@ export class MathRandomSource extends RandomSource {
 /** The signal's reason when it is an Error, else a DOMException named AbortError. */
 export function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new DOMException('the operation was aborted', 'AbortError');
+  return isErrorLike(reason) ? reason : new DOMException('the operation was aborted', 'AbortError');
+}
+
+/** True for the rejection a port gives when `signal` aborts (not for an unrelated failure at that moment). */
+export function isAbortOf(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted && (error === signal.reason || (isErrorLike(error) && error.name === 'AbortError'));
+}
+
+// Structural, not instanceof: DOMException and errors from another realm (jest, workers) fail instanceof Error.
+function isErrorLike(value: unknown): value is Error {
+  return (
+    value instanceof Error ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { name?: unknown }).name === 'string' &&
+      typeof (value as { message?: unknown }).message === 'string')
+  );
 }

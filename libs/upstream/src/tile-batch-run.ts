@@ -2,7 +2,7 @@ import { isValidTile, MAX_ZOOM, TileCoord } from '@map-offline/geo';
 import { fullJitterDelay } from './backoff';
 import { BatchStatisticsRecorder } from './batch-statistics';
 import { headerValue, isSendableEtag } from './cache-headers';
-import type { RandomSource, UpstreamClock } from './clock.port';
+import { isAbortOf, RandomSource, UpstreamClock } from './clock.port';
 import type { UpstreamConcurrencyLimiter } from './concurrency-limiter';
 import { TileHttpTransport, TransportResponse, UpstreamTransportError } from './http-transport.port';
 import type { UpstreamRateLimiter } from './rate-limiter.port';
@@ -228,11 +228,6 @@ function resolveRedirect(
     return { problem: `upstream redirected to a URL with credentials (${redactFullUrl(target.href)})` };
   }
   return { origin: target.origin, path: `${target.pathname}${target.search}` };
-}
-
-/** The rejection a port gives when the batch signal aborts (not an unrelated failure at the same moment). */
-function isAbortOf(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted && (error === signal.reason || (error instanceof Error && error.name === 'AbortError'));
 }
 
 function failed(tile: TileCoord, attempts: number, failure: TileFailure): TileFetchResult {

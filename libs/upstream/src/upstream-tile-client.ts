@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { TileCoord } from '@map-offline/geo';
 import { RandomSource, UpstreamClock } from './clock.port';
 import { UpstreamConcurrencyLimiter } from './concurrency-limiter';
@@ -92,6 +93,8 @@ export class UpstreamTileClient {
     // Compiling is cheap (microseconds) next to a batch, so every batch sees the source as it is now.
     const template = compileTileSource(source);
     const controller = new AbortController();
+    // Every waiting tile listens on this signal (semaphore, rate limiter, backoff): no listener cap.
+    setMaxListeners(0, controller.signal);
     const external = options.signal;
     const onExternalAbort = (): void => controller.abort(external?.reason);
     if (external?.aborted) onExternalAbort();
