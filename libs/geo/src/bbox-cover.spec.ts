@@ -15,7 +15,7 @@ import {
   tileXToLongitude,
   tileYToLatitude,
 } from '@map-offline/geo';
-import { tileKey, turfSaysCovered } from '../test/turf-oracle';
+import { tileKey, turfVerdict } from '../test/turf-oracle';
 
 const RUNS = { numRuns: 1000 };
 
@@ -82,9 +82,11 @@ describe('bboxToTileRanges', () => {
         for (let y = 0; y < side; y += 1) {
           for (let x = 0; x < side; x += 1) {
             const tile: TileCoord = { z: zoom, x, y };
+            // On the micro-degree grid an overlap is 0 or far wider than turf's shrink, so 'touches'
+            // here means touching only, which the rule leaves out: the check is strict.
             expect({ tile: tileKey(tile), covered: keys.has(tileKey(tile)) }).toEqual({
               tile: tileKey(tile),
-              covered: turfSaysCovered(tile, area),
+              covered: turfVerdict(tile, area) === 'overlaps',
             });
           }
         }

@@ -36,9 +36,17 @@ export class RowSweep {
   private pending = 0;
   private readonly active: Int32Array;
   private activeCount = 0;
-  private readonly events: number[] = [];
-  private readonly slab: number[] = [];
-  private readonly rawIntervals: number[] = [];
+  /** Vertex latitudes inside the current row (reused buffer, `eventCount` used). */
+  private readonly events: Float64Array;
+  /** Edges spanning the current sub-strip in west-to-east order (reused buffer, `slabCount` used). */
+  private readonly slab: Int32Array;
+  private slabCount = 0;
+  /** Column intervals of the current row before merging: [minX, maxX, ...] (`rawCount` numbers used). */
+  private rawIntervals: Int32Array = new Int32Array(64);
+  private rawCount = 0;
+  /** Latitude of row edge `cachedEdge` (row edge y = north edge of row y); rows are walked in order. */
+  private cachedEdge = -1;
+  private cachedEdgeLatitude = 0;
   private readonly longitudeAtMiddle: Float64Array;
   private readonly longitudeAtSouth: Float64Array;
   private readonly longitudeAtNorth: Float64Array;
@@ -60,6 +68,8 @@ export class RowSweep {
     }
     this.nextRow = this.firstRow;
     this.active = new Int32Array(area.edgeCount);
+    this.slab = new Int32Array(area.edgeCount);
+    this.events = new Float64Array(2 * area.edgeCount);
     this.longitudeAtMiddle = new Float64Array(area.edgeCount);
     this.longitudeAtSouth = new Float64Array(area.edgeCount);
     this.longitudeAtNorth = new Float64Array(area.edgeCount);
@@ -67,12 +77,21 @@ export class RowSweep {
 
   /** Latitude of the row's north edge in degrees; the first row reaches the north pole. */
   north(row: number): number {
-    return row === 0 ? 90 : tileYToLatitude(row, this.zoom);
+    return row === 0 ? 90 : this.rowEdgeLatitude(row);
   }
 
   /** Latitude of the row's south edge in degrees; the last row reaches the south pole. */
   south(row: number): number {
-    return row === this.side - 1 ? -90 : tileYToLatitude(row + 1, this.zoom);
+    return row === this.side - 1 ? -90 : this.rowEdgeLatitude(row + 1);
+  }
+
+  /** tileYToLatitude, remembered for the last edge asked: a row's south edge is the next row's north. */
+  private rowEdgeLatitude(edge: number): number {
+    if (edge !== this.cachedEdge) {
+      this.cachedEdge = edge;
+      this.cachedEdgeLatitude = tileYToLatitude(edge, this.zoom);
+    }
+    return this.cachedEdgeLatitude;
   }
 
   /** Restart the sweep so the next group starts at `row`; O(edges). */
@@ -116,7 +135,7 @@ export class RowSweep {
       this.active[this.activeCount++] = this.pending++;
     }
     const events = this.events;
-    events.length = 0;
+    let eventCount = 0;
     let allMeridians = true;
     let kept = 0;
     for (let index = 0; index < this.activeCount; index += 1) {
@@ -124,18 +143,20 @@ export class RowSweep {
       // Sweeping south: an edge ending at or above this row's north edge is finished for good.
       if (lowLatitude[edge] >= north) continue;
       this.active[kept++] = edge;
-      if (highLatitude[edge] < north) events.push(highLatitude[edge]);
-      if (lowLatitude[edge] > south) events.push(lowLatitude[edge]);
+      if (highLatitude[edge] < north) events[eventCount++] = highLatitude[edge];
+      if (lowLatitude[edge] > south) events[eventCount++] = lowLatitude[edge];
       if (slope[edge] !== 0) allMeridians = false;
     }
     this.activeCount = kept;
-    this.rawIntervals.length = 0;
-    if (events.length === 0) {
+    this.rawCount = 0;
+    if (eventCount === 0) {
       this.processSlab(south, north, true);
     } else {
-      events.sort((first, second) => first - second);
+      // Typed-array sort is numeric.
+      const sorted = events.subarray(0, eventCount).sort();
       let slabSouth = south;
-      for (const latitude of events) {
+      for (let index = 0; index < eventCount; index += 1) {
+        const latitude = sorted[index];
         if (latitude <= slabSouth) continue;
         this.processSlab(slabSouth, latitude, true);
         slabSouth = latitude;
@@ -143,7 +164,7 @@ export class RowSweep {
       this.processSlab(slabSouth, north, true);
     }
     this.mergeIntervals();
-    this.rowIsUniform = events.length === 0 && allMeridians;
+    this.rowIsUniform = eventCount === 0 && allMeridians;
   }
 
   /** Last row below `row` that no vertex reaches and no new edge enters; its columns equal `row`'s. */
@@ -163,11 +184,12 @@ export class RowSweep {
   }
 
   private longitudeAt(edge: number, latitude: number): number {
-    const { lowLatitude, highLatitude, longitudeAtLow, longitudeAtHigh, slope } = this.area;
+    const area = this.area;
+    const low = area.lowLatitude[edge];
     // Exact at the ends, so edges sharing a vertex compare equal there.
-    if (latitude === lowLatitude[edge]) return longitudeAtLow[edge];
-    if (latitude === highLatitude[edge]) return longitudeAtHigh[edge];
-    return longitudeAtLow[edge] + (latitude - lowLatitude[edge]) * slope[edge];
+    if (latitude === low) return area.longitudeAtLow[edge];
+    if (latitude === area.highLatitude[edge]) return area.longitudeAtHigh[edge];
+    return area.longitudeAtLow[edge] + (latitude - low) * area.slope[edge];
   }
 
   private processSlab(south: number, north: number, mayCut: boolean): void {
@@ -175,27 +197,27 @@ export class RowSweep {
     const slab = this.slab;
     const middleLongitude = this.longitudeAtMiddle;
     const middle = (south + north) / 2;
-    slab.length = 0;
+    let slabCount = 0;
     for (let index = 0; index < this.activeCount; index += 1) {
       const edge = this.active[index];
       if (lowLatitude[edge] <= south && highLatitude[edge] >= north) {
-        middleLongitude[edge] = this.longitudeAt(edge, middle);
+        const longitude = this.longitudeAt(edge, middle);
+        middleLongitude[edge] = longitude;
         // Insertion sort: the order changes little from row to row, so this is close to linear.
-        let position = slab.length;
-        slab.push(edge);
-        while (position > 0 && middleLongitude[slab[position - 1]] > middleLongitude[edge]) {
+        let position = slabCount++;
+        while (position > 0 && middleLongitude[slab[position - 1]] > longitude) {
           slab[position] = slab[position - 1];
           position -= 1;
         }
         slab[position] = edge;
       }
     }
-    if (slab.length === 0) return;
+    this.slabCount = slabCount;
+    if (slabCount === 0) return;
     // Keep the active list in scan order so the next row's insertion sort stays cheap.
-    if (slab.length === this.activeCount)
-      for (let index = 0; index < slab.length; index += 1) this.active[index] = slab[index];
+    if (slabCount === this.activeCount) this.active.set(slab.subarray(0, slabCount));
     let crossing = false;
-    for (let index = 0; index < slab.length; index += 1) {
+    for (let index = 0; index < slabCount; index += 1) {
       const edge = slab[index];
       this.longitudeAtSouth[edge] = this.longitudeAt(edge, south);
       this.longitudeAtNorth[edge] = this.longitudeAt(edge, north);
@@ -225,7 +247,7 @@ export class RowSweep {
 
   /** Latitudes strictly inside (south, north) where two edges of the current slab cross; rare path. */
   private crossingLatitudes(south: number, north: number): number[] {
-    const slab = [...this.slab];
+    const slab = Array.from(this.slab.subarray(0, this.slabCount));
     const cuts: number[] = [];
     for (let first = 0; first < slab.length; first += 1) {
       for (let second = first + 1; second < slab.length; second += 1) {
@@ -250,7 +272,8 @@ export class RowSweep {
     const north = this.longitudeAtNorth;
     let count = 0;
     let enter = -1;
-    for (const edge of this.slab) {
+    for (let index = 0; index < this.slabCount; index += 1) {
+      const edge = this.slab[index];
       const before = count;
       count += winding[edge];
       if (before <= 0 && count > 0) {
@@ -267,17 +290,25 @@ export class RowSweep {
   private addColumns(west: number, east: number): void {
     const first = Math.max(0, Math.floor(((west + 180) / 360) * this.side));
     const last = Math.min(this.side - 1, Math.ceil(((east + 180) / 360) * this.side) - 1);
-    if (first <= last) this.rawIntervals.push(first, last);
+    if (first > last) return;
+    if (this.rawCount + 2 > this.rawIntervals.length) {
+      const grown = new Int32Array(this.rawIntervals.length * 2);
+      grown.set(this.rawIntervals);
+      this.rawIntervals = grown;
+    }
+    this.rawIntervals[this.rawCount++] = first;
+    this.rawIntervals[this.rawCount++] = last;
   }
 
   private mergeIntervals(): void {
     const raw = this.rawIntervals;
+    const rawCount = this.rawCount;
     const merged = this.intervals;
-    merged.length = 0;
+    if (merged.length > 0) merged.length = 0;
     this.tilesPerRow = 0;
-    if (raw.length === 0) return;
+    if (rawCount === 0) return;
     let sorted = true;
-    for (let index = 2; index < raw.length; index += 2) {
+    for (let index = 2; index < rawCount; index += 2) {
       if (raw[index] < raw[index - 2]) {
         sorted = false;
         break;
@@ -285,12 +316,12 @@ export class RowSweep {
     }
     let order: number[] | undefined;
     if (!sorted) {
-      order = Array.from({ length: raw.length / 2 }, (_, index) => index * 2);
+      order = Array.from({ length: rawCount / 2 }, (_, index) => index * 2);
       order.sort((first, second) => raw[first] - raw[second]);
     }
     let start = -1;
     let end = -2;
-    for (let position = 0; position < raw.length; position += 2) {
+    for (let position = 0; position < rawCount; position += 2) {
       const index = order === undefined ? position : order[position / 2];
       const first = raw[index];
       const last = raw[index + 1];

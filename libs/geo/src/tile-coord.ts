@@ -14,9 +14,13 @@ export const MAX_ZOOM = 24;
 /** Web Mercator stops at this latitude so the world is a square (atan(sinh(pi)) in degrees). */
 export const MAX_LATITUDE = 85.0511287798066;
 
+/** 2^zoom for the whole zooms; V8 computes `2 ** zoom` through pow, about 10x slower than a lookup. */
+const SIDES: readonly number[] = Array.from({ length: 31 }, (_, zoom) => 2 ** zoom);
+
 /** Tiles along one side of the world square at a zoom (2^zoom). */
 export function tilesPerSide(zoom: number): number {
-  return 2 ** zoom;
+  const side = SIDES[zoom];
+  return side !== undefined ? side : 2 ** zoom;
 }
 
 export function isValidTile(tile: TileCoord): boolean {

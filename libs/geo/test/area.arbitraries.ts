@@ -104,12 +104,10 @@ export function zoomedAreaArbitrary(maxZoom: number): fc.Arbitrary<ZoomedArea> {
   return fc.integer({ min: 0, max: maxZoom }).chain((zoom) =>
     fc.oneof(
       part(zoom).map((coordinates): ZoomedArea => ({ zoom, geometry: { type: 'Polygon', coordinates } })),
-      fc
-        .tuple(part(zoom), part(zoom))
-        .map(([first, second]): ZoomedArea => ({
-          zoom,
-          geometry: { type: 'MultiPolygon', coordinates: [first, second] },
-        })),
+      fc.tuple(part(zoom), part(zoom)).map(([first, second]): ZoomedArea => ({
+        zoom,
+        geometry: { type: 'MultiPolygon', coordinates: [first, second] },
+      })),
     ),
   );
 }
