@@ -26,7 +26,11 @@ export class AddressNotAllowedError extends Error {
   }
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A drop-in for dns.lookup in net.connect / tls.connect options that refuses the connection when any
@@ -58,7 +62,10 @@ export function createCheckedLookup(check: AddressCheck) {
 }
 
 /** For IP-literal hosts, which net.connect never passes to lookup. undefined when allowed or not a literal. */
-export function checkLiteralAddress(hostname: string, check: AddressCheck): AddressNotAllowedError | undefined {
+export function checkLiteralAddress(
+  hostname: string,
+  check: AddressCheck,
+): AddressNotAllowedError | undefined {
   const family = isIP(hostname);
   if (family === 0) return undefined;
   return check(hostname, { hostname, family: family === 6 ? 6 : 4 })

@@ -17,13 +17,20 @@ describe('full-jitter exponential backoff', () => {
 
   it('stays within [0, min(max, base * 2^(retry-1))) for any retry and random', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, random) => {
-        const delay = fullJitterDelay(retry, random, DEFAULT_BACKOFF);
-        const ceiling = Math.min(DEFAULT_BACKOFF.maxDelayMs, DEFAULT_BACKOFF.baseDelayMs * 2 ** (retry - 1));
-        expect(delay).toBeGreaterThanOrEqual(0);
-        expect(delay).toBeLessThan(ceiling);
-        expect(Number.isInteger(delay)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (retry, random) => {
+          const delay = fullJitterDelay(retry, random, DEFAULT_BACKOFF);
+          const ceiling = Math.min(
+            DEFAULT_BACKOFF.maxDelayMs,
+            DEFAULT_BACKOFF.baseDelayMs * 2 ** (retry - 1),
+          );
+          expect(delay).toBeGreaterThanOrEqual(0);
+          expect(delay).toBeLessThan(ceiling);
+          expect(Number.isInteger(delay)).toBe(true);
+        },
+      ),
     );
   });
 });

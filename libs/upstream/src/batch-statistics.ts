@@ -6,7 +6,12 @@ export class BatchStatisticsRecorder {
   private requests = 0;
   private retries = 0;
   private bytesReceived = 0;
-  private readonly outcomes: Record<TileFetchOutcome, number> = { FETCHED: 0, EMPTY: 0, NOT_MODIFIED: 0, FAILED: 0 };
+  private readonly outcomes: Record<TileFetchOutcome, number> = {
+    FETCHED: 0,
+    EMPTY: 0,
+    NOT_MODIFIED: 0,
+    FAILED: 0,
+  };
   private readonly statusCounts: Record<string, number> = {};
   private readonly transportErrors: Record<string, number> = {};
   private readonly latencyMilliseconds: number[] = [];

@@ -31,7 +31,9 @@ describe('cache headers', () => {
   });
 
   it('falls back to Expires; an unreadable Expires means already expired', () => {
-    expect(readExpiry({ expires: 'Sun, 01 Jun 2025 13:00:00 GMT' }, now)).toEqual(new Date(Date.UTC(2025, 5, 1, 13)));
+    expect(readExpiry({ expires: 'Sun, 01 Jun 2025 13:00:00 GMT' }, now)).toEqual(
+      new Date(Date.UTC(2025, 5, 1, 13)),
+    );
     expect(readExpiry({ expires: '0' }, now)).toEqual(new Date(now));
     expect(readExpiry({ 'cache-control': 'public', expires: 'Sun, 01 Jun 2025 13:00:00 GMT' }, now)).toEqual(
       new Date(Date.UTC(2025, 5, 1, 13)),
@@ -39,6 +41,9 @@ describe('cache headers', () => {
   });
 
   it('says nothing when the upstream says nothing', () => {
-    expect(readCacheValidators({ 'content-type': 'image/png' }, now)).toEqual({ etag: undefined, expiresAt: undefined });
+    expect(readCacheValidators({ 'content-type': 'image/png' }, now)).toEqual({
+      etag: undefined,
+      expiresAt: undefined,
+    });
   });
 });

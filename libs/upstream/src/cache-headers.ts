@@ -64,7 +64,13 @@ function parseCacheControl(header: string): Map<string, string> {
     const [rawName, ...rawValue] = item.split('=');
     const name = rawName.trim().toLowerCase();
     if (name === '') continue;
-    directives.set(name, rawValue.join('=').trim().replace(/^"(.*)"$/, '$1'));
+    directives.set(
+      name,
+      rawValue
+        .join('=')
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return directives;
 }

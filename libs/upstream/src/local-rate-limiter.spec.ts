@@ -14,7 +14,11 @@ describe('rate limit shape', () => {
 describe('LocalRateLimiter', () => {
   it('lets a burst of `capacity` through, then spaces requests by 1/rate', async () => {
     const clock = new InstantClock(0);
-    const limiter = new LocalRateLimiter(clock, { burstMilliseconds: 100, chunkMilliseconds: 50, maxChunk: 64 });
+    const limiter = new LocalRateLimiter(clock, {
+      burstMilliseconds: 100,
+      chunkMilliseconds: 50,
+      maxChunk: 64,
+    });
     // 50/s: capacity 5, then one every 20 ms
     const started: number[] = [];
     for (let request = 0; request < 10; request += 1) {
@@ -43,7 +47,11 @@ describe('LocalRateLimiter', () => {
 
   it('does not bank unused time beyond one burst', async () => {
     const clock = new InstantClock(0);
-    const limiter = new LocalRateLimiter(clock, { burstMilliseconds: 100, chunkMilliseconds: 50, maxChunk: 64 });
+    const limiter = new LocalRateLimiter(clock, {
+      burstMilliseconds: 100,
+      chunkMilliseconds: 50,
+      maxChunk: 64,
+    });
     await limiter.acquire('s', 10);
     clock.current += 60_000;
     const before = clock.now();

@@ -38,8 +38,15 @@ export function isLimitingRate(ratePerSecond: number | undefined): ratePerSecond
 }
 
 /** Bucket size and chunk size for a rate: at least one request each; the chunk never exceeds the bucket. */
-export function rateLimitShape(ratePerSecond: number, settings: RateLimitShapeSettings = DEFAULT_RATE_LIMIT_SHAPE): RateLimitShape {
+export function rateLimitShape(
+  ratePerSecond: number,
+  settings: RateLimitShapeSettings = DEFAULT_RATE_LIMIT_SHAPE,
+): RateLimitShape {
   const capacity = Math.max(1, Math.floor((ratePerSecond * settings.burstMilliseconds) / 1000));
-  const chunk = Math.min(capacity, settings.maxChunk, Math.max(1, Math.floor((ratePerSecond * settings.chunkMilliseconds) / 1000)));
+  const chunk = Math.min(
+    capacity,
+    settings.maxChunk,
+    Math.max(1, Math.floor((ratePerSecond * settings.chunkMilliseconds) / 1000)),
+  );
   return { capacity, chunk };
 }

@@ -45,7 +45,12 @@ return {granted, wait}
 
 const COMMAND_NAME = 'mapOfflineUpstreamTokenBucket';
 
-type TokenBucketCommand = (key: string, rate: string, capacity: string, wanted: string) => Promise<[number, number]>;
+type TokenBucketCommand = (
+  key: string,
+  rate: string,
+  capacity: string,
+  wanted: string,
+) => Promise<[number, number]>;
 
 export interface RedisRateLimiterSettings extends RateLimitShapeSettings {
   /** prefix of every key, e.g. "map-offline:"; tests use a unique one */

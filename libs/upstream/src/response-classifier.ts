@@ -68,10 +68,20 @@ export function classifyResponse(response: TransportResponse, context: ResponseC
   }
   if (status === 304) {
     if (context.sentEtag === undefined) {
-      return fail(TileFailureCode.UNEXPECTED_STATUS, 'HTTP 304 from upstream to an unconditional request', false);
+      return fail(
+        TileFailureCode.UNEXPECTED_STATUS,
+        'HTTP 304 from upstream to an unconditional request',
+        false,
+      );
     }
     const validators = readCacheValidators(headers, context.now);
-    return { result: { outcome: 'NOT_MODIFIED', etag: validators.etag ?? context.sentEtag, expiresAt: validators.expiresAt } };
+    return {
+      result: {
+        outcome: 'NOT_MODIFIED',
+        etag: validators.etag ?? context.sentEtag,
+        expiresAt: validators.expiresAt,
+      },
+    };
   }
   if (isRedirectStatus(status)) {
     const location = headerValue(headers, 'location');
@@ -82,9 +92,12 @@ export function classifyResponse(response: TransportResponse, context: ResponseC
     );
   }
   if (status === 408) return fail(TileFailureCode.TIMEOUT, 'HTTP 408 from upstream (request timeout)', true);
-  if (status === 429) return fail(TileFailureCode.RATE_LIMITED, 'HTTP 429 from upstream (too many requests)', true);
-  if (status >= 500 && status <= 599) return fail(TileFailureCode.SERVER_ERROR, `HTTP ${status} from upstream`, true);
-  if (status >= 400 && status <= 499) return fail(TileFailureCode.CLIENT_ERROR, `HTTP ${status} from upstream`, false);
+  if (status === 429)
+    return fail(TileFailureCode.RATE_LIMITED, 'HTTP 429 from upstream (too many requests)', true);
+  if (status >= 500 && status <= 599)
+    return fail(TileFailureCode.SERVER_ERROR, `HTTP ${status} from upstream`, true);
+  if (status >= 400 && status <= 499)
+    return fail(TileFailureCode.CLIENT_ERROR, `HTTP ${status} from upstream`, false);
   return fail(TileFailureCode.UNEXPECTED_STATUS, `unexpected HTTP ${status} from upstream`, false);
 }
 
@@ -100,5 +113,7 @@ const TRANSPORT_FAILURES: Record<TransportErrorKind, { code: TileFailureCode; re
 /** Timeouts and connection errors are retried; a refused address, an oversized body or a bad request are not. */
 export function classifyTransportError(error: UpstreamTransportError): AttemptResult {
   const { code, retryable } = TRANSPORT_FAILURES[error.kind];
-  return { result: { outcome: 'FAILED', failure: { code, reason: error.detail, retryable, url: error.url } } };
+  return {
+    result: { outcome: 'FAILED', failure: { code, reason: error.detail, retryable, url: error.url } },
+  };
 }

@@ -7,7 +7,12 @@ import type { UpstreamConcurrencyLimiter } from './concurrency-limiter';
 import { TileHttpTransport, TransportResponse, UpstreamTransportError } from './http-transport.port';
 import type { UpstreamRateLimiter } from './rate-limiter.port';
 import { redactFullUrl, redactUrl } from './redact-url';
-import { AttemptResult, classifyResponse, classifyTransportError, isRedirectStatus } from './response-classifier';
+import {
+  AttemptResult,
+  classifyResponse,
+  classifyTransportError,
+  isRedirectStatus,
+} from './response-classifier';
 import { RetryBudget } from './retry-budget';
 import type { SourceCoolDown } from './source-cool-down';
 import { TileFailure, TileFailureCode, TileFetchResult } from './tile-fetch-result';
@@ -71,7 +76,10 @@ export class TileBatchRun {
     const { source, tiles } = this.input;
     const laneCount = Math.min(
       tiles.length,
-      Math.max(1, Math.ceil(source.maxConcurrentRequests * this.dependencies.settings.tilesInProgressPerSlot)),
+      Math.max(
+        1,
+        Math.ceil(source.maxConcurrentRequests * this.dependencies.settings.tilesInProgressPerSlot),
+      ),
     );
     const lanes: Promise<void>[] = [];
     for (let lane = 0; lane < laneCount; lane += 1) {
@@ -174,7 +182,12 @@ export class TileBatchRun {
       const started = clock.monotonicNow();
       let response: TransportResponse;
       try {
-        response = await transport.get({ origin, path, headers: requestHeaders, maxBodyBytes: settings.maxBodyBytes });
+        response = await transport.get({
+          origin,
+          path,
+          headers: requestHeaders,
+          maxBodyBytes: settings.maxBodyBytes,
+        });
       } catch (error) {
         if (!(error instanceof UpstreamTransportError)) throw error;
         this.statistics.transportError(error.kind, clock.monotonicNow() - started);
@@ -198,7 +211,9 @@ export class TileBatchRun {
         },
       });
       if (hop >= settings.followRedirects) {
-        return redirectFailure(`upstream redirected more than ${settings.followRedirects} times (HTTP ${response.status})`);
+        return redirectFailure(
+          `upstream redirected more than ${settings.followRedirects} times (HTTP ${response.status})`,
+        );
       }
       if ('problem' in redirect) return redirectFailure(redirect.problem);
       origin = redirect.origin;

@@ -21,7 +21,9 @@ describe('tile body checks', () => {
     expect(matchesFormat('png', JPEG)).toBe(false);
     expect(matchesFormat('jpeg', PNG)).toBe(false);
     expect(matchesFormat('png', PNG.subarray(0, 7))).toBe(false);
-    expect(matchesFormat('webp', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVE')]))).toBe(false);
+    expect(
+      matchesFormat('webp', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVE')])),
+    ).toBe(false);
   });
 
   it('refuses an HTML page for a raster source and says it was text/html', () => {

@@ -18,9 +18,16 @@ const OPEN_BRACE = 0x7b; // '{': JSON
  * only colours the reason: servers often send image/png for JPEG or application/octet-stream for MVT,
  * so valid magic bytes win. An HTML page (captive portal, CDN error page) is the common failure.
  */
-export function checkTileBody(format: UpstreamTileFormat, body: Uint8Array, contentType?: string): TileBodyCheck {
+export function checkTileBody(
+  format: UpstreamTileFormat,
+  body: Uint8Array,
+  contentType?: string,
+): TileBodyCheck {
   if (matchesFormat(format, body)) return { acceptable: true };
-  return { acceptable: false, reason: `upstream returned ${describeBody(body, contentType)} instead of ${FORMAT_NAMES[format]}` };
+  return {
+    acceptable: false,
+    reason: `upstream returned ${describeBody(body, contentType)} instead of ${FORMAT_NAMES[format]}`,
+  };
 }
 
 export function matchesFormat(format: UpstreamTileFormat, body: Uint8Array): boolean {
@@ -66,7 +73,8 @@ function startsWith(body: Uint8Array, bytes: readonly number[], offset: number):
 /** Names what came back: the content type when it is a real one, else what the first bytes look like. */
 function describeBody(body: Uint8Array, contentType: string | undefined): string {
   const mediaType = contentType?.split(';')[0].trim().toLowerCase() ?? '';
-  if (mediaType !== '' && mediaType !== 'application/octet-stream' && !mediaType.startsWith('image/')) return mediaType;
+  if (mediaType !== '' && mediaType !== 'application/octet-stream' && !mediaType.startsWith('image/'))
+    return mediaType;
   const first = body[firstVisibleIndex(body)];
   if (first === LESS_THAN) return 'text/html';
   if (first === OPEN_BRACE) return 'a JSON document';

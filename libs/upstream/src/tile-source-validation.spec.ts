@@ -13,7 +13,8 @@ const VALID: UpstreamTileSource = {
   headers: { 'X-Api-Key': 'k' },
 };
 
-const codes = (source: UpstreamTileSource) => inspectTileSource(source).problems.map((problem) => problem.code);
+const codes = (source: UpstreamTileSource) =>
+  inspectTileSource(source).problems.map((problem) => problem.code);
 
 describe('tile source validation', () => {
   it('accepts a valid source and reports its hosts for the allow-list', () => {
@@ -25,12 +26,20 @@ describe('tile source validation', () => {
   it('checks scheme, format, limits and headers', () => {
     expect(codes({ ...VALID, scheme: 'wmts' as 'xyz' })).toEqual([UpstreamSourceErrorCode.SCHEME_INVALID]);
     expect(codes({ ...VALID, format: 'gif' as 'png' })).toEqual([UpstreamSourceErrorCode.FORMAT_INVALID]);
-    expect(codes({ ...VALID, maxConcurrentRequests: 0 })).toEqual([UpstreamSourceErrorCode.CONCURRENCY_INVALID]);
-    expect(codes({ ...VALID, maxConcurrentRequests: 2.5 })).toEqual([UpstreamSourceErrorCode.CONCURRENCY_INVALID]);
+    expect(codes({ ...VALID, maxConcurrentRequests: 0 })).toEqual([
+      UpstreamSourceErrorCode.CONCURRENCY_INVALID,
+    ]);
+    expect(codes({ ...VALID, maxConcurrentRequests: 2.5 })).toEqual([
+      UpstreamSourceErrorCode.CONCURRENCY_INVALID,
+    ]);
     expect(codes({ ...VALID, maxRequestsPerSecond: -1 })).toEqual([UpstreamSourceErrorCode.RATE_INVALID]);
     expect(codes({ ...VALID, maxRequestsPerSecond: 0 })).toEqual([]);
-    expect(codes({ ...VALID, headers: { 'Bad Name': 'x' } })).toEqual([UpstreamSourceErrorCode.HEADER_INVALID]);
-    expect(codes({ ...VALID, headers: { Host: 'evil.example' } })).toEqual([UpstreamSourceErrorCode.HEADER_INVALID]);
+    expect(codes({ ...VALID, headers: { 'Bad Name': 'x' } })).toEqual([
+      UpstreamSourceErrorCode.HEADER_INVALID,
+    ]);
+    expect(codes({ ...VALID, headers: { Host: 'evil.example' } })).toEqual([
+      UpstreamSourceErrorCode.HEADER_INVALID,
+    ]);
   });
 
   it('never echoes a header value in a problem', () => {

@@ -36,7 +36,10 @@ export function inspectTileSource(source: UpstreamTileSource): {
     problem(UpstreamSourceErrorCode.SCHEME_INVALID, 'scheme must be "xyz" or "tms"');
   }
   if (!UPSTREAM_TILE_FORMATS.includes(source.format)) {
-    problem(UpstreamSourceErrorCode.FORMAT_INVALID, `format must be one of ${UPSTREAM_TILE_FORMATS.join(', ')}`);
+    problem(
+      UpstreamSourceErrorCode.FORMAT_INVALID,
+      `format must be one of ${UPSTREAM_TILE_FORMATS.join(', ')}`,
+    );
   }
   const concurrency = source.maxConcurrentRequests;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENT_REQUESTS_LIMIT) {
@@ -47,13 +50,22 @@ export function inspectTileSource(source: UpstreamTileSource): {
   }
   const rate = source.maxRequestsPerSecond;
   if (rate !== undefined && (!Number.isFinite(rate) || rate < 0)) {
-    problem(UpstreamSourceErrorCode.RATE_INVALID, 'maxRequestsPerSecond must be a number >= 0 (0 means unlimited)');
+    problem(
+      UpstreamSourceErrorCode.RATE_INVALID,
+      'maxRequestsPerSecond must be a number >= 0 (0 means unlimited)',
+    );
   }
   for (const [name, value] of Object.entries(source.headers ?? {})) {
     if (!HEADER_NAME.test(name)) {
-      problem(UpstreamSourceErrorCode.HEADER_INVALID, `header name "${name.slice(0, 40)}" is not a valid token`);
+      problem(
+        UpstreamSourceErrorCode.HEADER_INVALID,
+        `header name "${name.slice(0, 40)}" is not a valid token`,
+      );
     } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      problem(UpstreamSourceErrorCode.HEADER_INVALID, `header "${name}" is set by the client and cannot be overridden`);
+      problem(
+        UpstreamSourceErrorCode.HEADER_INVALID,
+        `header "${name}" is set by the client and cannot be overridden`,
+      );
     } else if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
       // The value may be an API key: name the header, never show the value.
       problem(UpstreamSourceErrorCode.HEADER_INVALID, `the value of header "${name}" has control characters`);

@@ -1,5 +1,11 @@
 import { Agent, buildConnector, Dispatcher, errors } from 'undici';
-import { AddressCheck, AddressNotAllowedError, ALLOW_EVERY_ADDRESS, checkLiteralAddress, createCheckedLookup } from './address-check';
+import {
+  AddressCheck,
+  AddressNotAllowedError,
+  ALLOW_EVERY_ADDRESS,
+  checkLiteralAddress,
+  createCheckedLookup,
+} from './address-check';
 import {
   TileHttpTransport,
   TransportErrorKind,
@@ -51,7 +57,10 @@ export class UndiciHttpTransport extends TileHttpTransport {
     super();
     const resolved = { ...DEFAULT_UNDICI_TRANSPORT_SETTINGS, ...settings };
     const check = resolved.checkAddress;
-    const connector = buildConnector({ timeout: resolved.connectTimeoutMs, lookup: createCheckedLookup(check) });
+    const connector = buildConnector({
+      timeout: resolved.connectTimeoutMs,
+      lookup: createCheckedLookup(check),
+    });
     this.agent = new Agent({
       connections: resolved.maxConnectionsPerOrigin,
       pipelining: 1,
@@ -91,7 +100,7 @@ export class UndiciHttpTransport extends TileHttpTransport {
     }
     const declaredLength = Number(headers['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > request.maxBodyBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge(request, `Content-Length ${declaredLength}`);
     }
     const chunks: Buffer[] = [];
@@ -100,7 +109,7 @@ export class UndiciHttpTransport extends TileHttpTransport {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > request.maxBodyBytes) {
-          body.destroy();
+          discard(body);
           throw tooLarge(request, `more than ${size - chunk.length} bytes`);
         }
         chunks.push(chunk);
@@ -117,6 +126,12 @@ export class UndiciHttpTransport extends TileHttpTransport {
   }
 }
 
+/** Drops the connection under a body we will not read; the abort error it raises has nobody to tell. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 function tooLarge(request: TransportRequest, received: string): UpstreamTransportError {
   return new UpstreamTransportError(
     TransportErrorKind.BODY_TOO_LARGE,
@@ -130,18 +145,23 @@ function translateError(error: unknown, request: TransportRequest): unknown {
   const url = redactUrl(request.origin, request.path);
   const wrap = (kind: TransportErrorKind, detail: string): UpstreamTransportError =>
     new UpstreamTransportError(kind, url, detail, { cause: error });
-  if (error instanceof AddressNotAllowedError) return wrap(TransportErrorKind.ADDRESS_NOT_ALLOWED, error.message);
+  if (error instanceof AddressNotAllowedError)
+    return wrap(TransportErrorKind.ADDRESS_NOT_ALLOWED, error.message);
   if (error instanceof errors.ConnectTimeoutError) return wrap(TransportErrorKind.TIMEOUT, 'connect timeout');
-  if (error instanceof errors.HeadersTimeoutError) return wrap(TransportErrorKind.TIMEOUT, 'response headers timeout');
-  if (error instanceof errors.BodyTimeoutError) return wrap(TransportErrorKind.TIMEOUT, 'response body timeout');
+  if (error instanceof errors.HeadersTimeoutError)
+    return wrap(TransportErrorKind.TIMEOUT, 'response headers timeout');
+  if (error instanceof errors.BodyTimeoutError)
+    return wrap(TransportErrorKind.TIMEOUT, 'response body timeout');
   if (error instanceof errors.RequestAbortedError || isAbortError(error)) {
     return wrap(TransportErrorKind.ABORTED, 'request aborted');
   }
   if (error instanceof errors.ResponseExceededMaxSizeError) {
     return wrap(TransportErrorKind.BODY_TOO_LARGE, 'response body too large');
   }
-  if (error instanceof errors.InvalidArgumentError) return wrap(TransportErrorKind.INVALID_REQUEST, 'invalid request');
-  if (error instanceof errors.UndiciError) return wrap(TransportErrorKind.CONNECTION, `connection failed (${error.code})`);
+  if (error instanceof errors.InvalidArgumentError)
+    return wrap(TransportErrorKind.INVALID_REQUEST, 'invalid request');
+  if (error instanceof errors.UndiciError)
+    return wrap(TransportErrorKind.CONNECTION, `connection failed (${error.code})`);
   const code = systemErrorCode(error);
   if (code !== undefined) {
     return TIMEOUT_CODES.has(code)
@@ -153,8 +173,9 @@ function translateError(error: unknown, request: TransportRequest): unknown {
 
 /** ECONNREFUSED, ENOTFOUND, ERR_TLS_CERT_ALTNAME_INVALID ...: Node's network and TLS errors carry a code. */
 function systemErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const code = (error as NodeJS.ErrnoException).code;
+  // Structural: errors raised inside Node's own realm fail `instanceof Error` under jest and in vm contexts.
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
 }
 

@@ -10,7 +10,14 @@ import {
   UpstreamTileSource,
   UpstreamTransportError,
 } from '@map-offline/upstream';
-import { FixedRandom, InstantClock, png, PNG_BYTES, response, ScriptedTransport } from '../test/upstream-fakes';
+import {
+  FixedRandom,
+  InstantClock,
+  png,
+  PNG_BYTES,
+  response,
+  ScriptedTransport,
+} from '../test/upstream-fakes';
 
 const SOURCE: UpstreamTileSource = {
   id: 'source-1',
@@ -30,7 +37,11 @@ function pathOf(tile: { z: number; x: number; y: number }): string {
   return `/${tile.z}/${tile.x}/${tile.y}.png?key=SECRET-QUERY`;
 }
 
-function clientWith(transport: ScriptedTransport, settings: Partial<UpstreamClientSettings> = {}, clock = new InstantClock()) {
+function clientWith(
+  transport: ScriptedTransport,
+  settings: Partial<UpstreamClientSettings> = {},
+  clock = new InstantClock(),
+) {
   const client = new UpstreamTileClient(
     {
       transport,
@@ -57,7 +68,13 @@ describe('UpstreamTileClient outcomes', () => {
     const { results, statistics } = await client.fetchTiles(SOURCE, tiles);
 
     expect(results.map((result) => result.outcome)).toEqual(['FETCHED', 'EMPTY', 'EMPTY', 'FAILED']);
-    expect(results[0]).toMatchObject({ tile: tiles[0], bytes: PNG_BYTES, contentType: 'image/png', etag: '"v1"', attempts: 1 });
+    expect(results[0]).toMatchObject({
+      tile: tiles[0],
+      bytes: PNG_BYTES,
+      contentType: 'image/png',
+      etag: '"v1"',
+      attempts: 1,
+    });
     expect(results[0].expiresAt).toEqual(new Date(started + 60_000));
     expect(results[3].failure).toEqual({
       code: TileFailureCode.CLIENT_ERROR,
@@ -86,7 +103,11 @@ describe('UpstreamTileClient outcomes', () => {
     expect(transport.requests[0]).toMatchObject({
       origin: 'https://tiles.example.org',
       path: '/1/0/0.png?key=SECRET-QUERY',
-      headers: { 'user-agent': 'map-offline/9.9.9', accept: 'image/png,image/*;q=0.8', 'X-Api-Key': 'SECRET-HEADER' },
+      headers: {
+        'user-agent': 'map-offline/9.9.9',
+        accept: 'image/png,image/*;q=0.8',
+        'X-Api-Key': 'SECRET-HEADER',
+      },
     });
     expect(JSON.stringify(results)).not.toContain('SECRET');
   });
@@ -97,12 +118,16 @@ describe('UpstreamTileClient outcomes', () => {
       request.headers['if-none-match'] === '"old"' ? response(304, { 'cache-control': 'max-age=10' }) : png(),
     );
     const { client, clock } = clientWith(transport);
-    const { results } = await client.fetchTiles(SOURCE, tiles, { previousEtags: new Map([['3/0/0', '"old"']]) });
+    const { results } = await client.fetchTiles(SOURCE, tiles, {
+      previousEtags: new Map([['3/0/0', '"old"']]),
+    });
 
     expect(results[0]).toMatchObject({ outcome: 'NOT_MODIFIED', etag: '"old"', attempts: 1 });
     expect(results[0].expiresAt).toEqual(new Date(clock.now() + 10_000));
     expect(results[1].outcome).toBe('FETCHED');
-    expect(transport.requests.find((request) => request.path === pathOf(tiles[1]))?.headers['if-none-match']).toBeUndefined();
+    expect(
+      transport.requests.find((request) => request.path === pathOf(tiles[1]))?.headers['if-none-match'],
+    ).toBeUndefined();
   });
 
   it('refuses an HTML page served as 200, retries it, and reports the reason when it persists', async () => {
@@ -126,14 +151,22 @@ describe('UpstreamTileClient outcomes', () => {
     const transport = new ScriptedTransport(png());
     const { client } = clientWith(transport);
     const { results } = await client.fetchTiles(SOURCE, [{ z: 1, x: 2, y: 0 }]);
-    expect(results[0]).toMatchObject({ outcome: 'FAILED', attempts: 0, failure: { code: TileFailureCode.INVALID_TILE } });
+    expect(results[0]).toMatchObject({
+      outcome: 'FAILED',
+      attempts: 0,
+      failure: { code: TileFailureCode.INVALID_TILE },
+    });
     expect(transport.requests).toHaveLength(0);
   });
 
   it('throws UpstreamSourceError for an invalid source before requesting anything', async () => {
     const transport = new ScriptedTransport(png());
     const { client } = clientWith(transport);
-    const bad = { ...SOURCE, urlTemplate: 'https://{s}.example.org/{z}/{x}.png', headers: { 'X-Key': 'a\r\nb' } };
+    const bad = {
+      ...SOURCE,
+      urlTemplate: 'https://{s}.example.org/{z}/{x}.png',
+      headers: { 'X-Key': 'a\r\nb' },
+    };
     await expect(client.fetchTiles(bad, tilesAtZoom(1, 1))).rejects.toThrow(UpstreamSourceError);
     let caught: unknown;
     try {
@@ -156,9 +189,22 @@ describe('UpstreamTileClient outcomes', () => {
 describe('UpstreamTileClient retries', () => {
   it('retries 5xx, timeouts and connection errors with full-jitter backoff, then succeeds', async () => {
     const tile = { z: 4, x: 3, y: 9 };
-    const timeout = new UpstreamTransportError(TransportErrorKind.TIMEOUT, 'https://x/4/3/9.png', 'response headers timeout');
-    const refused = new UpstreamTransportError(TransportErrorKind.CONNECTION, 'https://x/4/3/9.png', 'connection failed (ECONNREFUSED)');
-    const transport = new ScriptedTransport(png()).script(pathOf(tile), [response(503), timeout, refused, png()]);
+    const timeout = new UpstreamTransportError(
+      TransportErrorKind.TIMEOUT,
+      'https://x/4/3/9.png',
+      'response headers timeout',
+    );
+    const refused = new UpstreamTransportError(
+      TransportErrorKind.CONNECTION,
+      'https://x/4/3/9.png',
+      'connection failed (ECONNREFUSED)',
+    );
+    const transport = new ScriptedTransport(png()).script(pathOf(tile), [
+      response(503),
+      timeout,
+      refused,
+      png(),
+    ]);
     const { client, clock } = clientWith(transport, { backoff: { baseDelayMs: 100, maxDelayMs: 10_000 } });
     const { results, statistics } = await client.fetchTiles(SOURCE, [tile]);
 
@@ -176,7 +222,10 @@ describe('UpstreamTileClient retries', () => {
 
   it('waits at least Retry-After on 429 and pauses the whole source meanwhile', async () => {
     const tiles = tilesAtZoom(2, 3);
-    const transport = new ScriptedTransport(png()).script(pathOf(tiles[0]), [response(429, { 'retry-after': '7' }), png()]);
+    const transport = new ScriptedTransport(png()).script(pathOf(tiles[0]), [
+      response(429, { 'retry-after': '7' }),
+      png(),
+    ]);
     const { client, clock } = clientWith(transport, { backoff: { baseDelayMs: 100, maxDelayMs: 1_000 } });
     const { results } = await client.fetchTiles({ ...SOURCE, maxConcurrentRequests: 1 }, tiles);
 
@@ -188,9 +237,14 @@ describe('UpstreamTileClient retries', () => {
 
   it('caps Retry-After at the configured maximum', async () => {
     const tile = { z: 1, x: 1, y: 1 };
-    const transport = new ScriptedTransport(png()).script(pathOf(tile), [response(503, { 'retry-after': '86400' }), png()]);
+    const transport = new ScriptedTransport(png()).script(pathOf(tile), [
+      response(503, { 'retry-after': '86400' }),
+      png(),
+    ]);
     const { client, clock } = clientWith(transport, { maxRetryAfterMs: 2_500 });
-    await expect(client.fetchTiles(SOURCE, [tile])).resolves.toMatchObject({ results: [{ outcome: 'FETCHED' }] });
+    await expect(client.fetchTiles(SOURCE, [tile])).resolves.toMatchObject({
+      results: [{ outcome: 'FETCHED' }],
+    });
     expect(clock.sleeps[0]).toBe(2_500);
   });
 
@@ -198,12 +252,18 @@ describe('UpstreamTileClient retries', () => {
     const tiles = tilesAtZoom(2, 3);
     const transport = new ScriptedTransport(png())
       .script(pathOf(tiles[0]), [response(401)])
-      .script(pathOf(tiles[1]), [new UpstreamTransportError(TransportErrorKind.BODY_TOO_LARGE, 'u', 'too large')])
-      .script(pathOf(tiles[2]), [new UpstreamTransportError(TransportErrorKind.ADDRESS_NOT_ALLOWED, 'u', 'not allowed')]);
+      .script(pathOf(tiles[1]), [
+        new UpstreamTransportError(TransportErrorKind.BODY_TOO_LARGE, 'u', 'too large'),
+      ])
+      .script(pathOf(tiles[2]), [
+        new UpstreamTransportError(TransportErrorKind.ADDRESS_NOT_ALLOWED, 'u', 'not allowed'),
+      ]);
     const { client } = clientWith(transport);
     const { results, statistics } = await client.fetchTiles(SOURCE, tiles);
 
-    expect(results.map((result) => [result.failure?.code, result.failure?.retryable, result.attempts])).toEqual([
+    expect(
+      results.map((result) => [result.failure?.code, result.failure?.retryable, result.attempts]),
+    ).toEqual([
       [TileFailureCode.CLIENT_ERROR, false, 1],
       [TileFailureCode.BODY_TOO_LARGE, false, 1],
       [TileFailureCode.ADDRESS_NOT_ALLOWED, false, 1],
@@ -222,11 +282,15 @@ describe('UpstreamTileClient retries', () => {
     expect(statistics.retries).toBe(30);
     expect(statistics.requests).toBe(300 + 30);
     expect(transport.requests).toHaveLength(330);
-    expect(results.every((result) => result.outcome === 'FAILED' && result.failure?.retryable === true)).toBe(true);
+    expect(results.every((result) => result.outcome === 'FAILED' && result.failure?.retryable === true)).toBe(
+      true,
+    );
     const gaveUp = results.map((result) => result.failure?.gaveUp);
     expect(gaveUp.filter((reason) => reason === 'RETRY_BUDGET').length).toBeGreaterThanOrEqual(300 - 30);
     const onBudget = results.find((result) => result.failure?.gaveUp === 'RETRY_BUDGET');
-    expect(onBudget?.failure?.reason).toBe("HTTP 500 from upstream; not retried: the batch's retry budget (30) is spent");
+    expect(onBudget?.failure?.reason).toBe(
+      "HTTP 500 from upstream; not retried: the batch's retry budget (30) is spent",
+    );
   });
 
   it('gives small batches at least the minimum budget', async () => {
@@ -235,7 +299,9 @@ describe('UpstreamTileClient retries', () => {
     const { statistics, results } = await client.fetchTiles(SOURCE, tilesAtZoom(3, 5));
     // 5 tiles x 2 retries each fit in the minimum of 20
     expect(statistics.retryBudget).toEqual({ allowed: 20, used: 10 });
-    expect(results.every((result) => result.attempts === 3 && result.failure?.gaveUp === 'ATTEMPT_LIMIT')).toBe(true);
+    expect(
+      results.every((result) => result.attempts === 3 && result.failure?.gaveUp === 'ATTEMPT_LIMIT'),
+    ).toBe(true);
   });
 });
 
@@ -249,7 +315,9 @@ describe('UpstreamTileClient politeness and cancellation', () => {
       client.fetchTiles(source, tilesAtZoom(7, 40)),
       client.fetchTiles(source, tilesAtZoom(8, 40)),
     ]);
-    expect(batches.flatMap((batch) => batch.results).every((result) => result.outcome === 'FETCHED')).toBe(true);
+    expect(batches.flatMap((batch) => batch.results).every((result) => result.outcome === 'FETCHED')).toBe(
+      true,
+    );
     expect(transport.maxInFlight).toBe(3);
   });
 
@@ -262,15 +330,21 @@ describe('UpstreamTileClient politeness and cancellation', () => {
       return png();
     });
     const { client } = clientWith(transport);
-    const { results, statistics } = await client.fetchTiles({ ...SOURCE, maxConcurrentRequests: 1 }, tilesAtZoom(4, 50), {
-      signal: controller.signal,
-    });
+    const { results, statistics } = await client.fetchTiles(
+      { ...SOURCE, maxConcurrentRequests: 1 },
+      tilesAtZoom(4, 50),
+      {
+        signal: controller.signal,
+      },
+    );
 
     expect(transport.requests).toHaveLength(5);
     expect(results.slice(0, 5).every((result) => result.outcome === 'FETCHED')).toBe(true);
-    expect(results.slice(5).every((result) => result.failure?.code === TileFailureCode.ABORTED && result.attempts === 0)).toBe(
-      true,
-    );
+    expect(
+      results
+        .slice(5)
+        .every((result) => result.failure?.code === TileFailureCode.ABORTED && result.attempts === 0),
+    ).toBe(true);
     expect(statistics.outcomes).toMatchObject({ FETCHED: 5, FAILED: 45 });
   });
 
@@ -281,7 +355,9 @@ describe('UpstreamTileClient politeness and cancellation', () => {
       return response(500);
     });
     const { client } = clientWith(transport);
-    const { results } = await client.fetchTiles(SOURCE, [{ z: 0, x: 0, y: 0 }], { signal: controller.signal });
+    const { results } = await client.fetchTiles(SOURCE, [{ z: 0, x: 0, y: 0 }], {
+      signal: controller.signal,
+    });
     expect(results[0]).toMatchObject({
       outcome: 'FAILED',
       attempts: 1,
@@ -309,9 +385,9 @@ describe('UpstreamTileClient politeness and cancellation', () => {
       clock,
       random: new FixedRandom(0),
     });
-    await expect(client.fetchTiles({ ...SOURCE, maxRequestsPerSecond: 10 }, tilesAtZoom(4, 20))).rejects.toThrow(
-      'redis is down',
-    );
+    await expect(
+      client.fetchTiles({ ...SOURCE, maxRequestsPerSecond: 10 }, tilesAtZoom(4, 20)),
+    ).rejects.toThrow('redis is down');
     const stream = client.streamTiles({ ...SOURCE, maxRequestsPerSecond: 10 }, tilesAtZoom(4, 20));
     calls = 2;
     const seen: string[] = [];
@@ -326,10 +402,16 @@ describe('UpstreamTileClient politeness and cancellation', () => {
 
 describe('UpstreamTileClient redirects', () => {
   it('treats a 3xx as a permanent failure by default', async () => {
-    const transport = new ScriptedTransport(response(302, { location: 'https://elsewhere.example/x.png?token=T' }));
+    const transport = new ScriptedTransport(
+      response(302, { location: 'https://elsewhere.example/x.png?token=T' }),
+    );
     const { client } = clientWith(transport);
     const { results } = await client.fetchTiles(SOURCE, [{ z: 0, x: 0, y: 0 }]);
-    expect(results[0].failure).toMatchObject({ code: TileFailureCode.REDIRECT, status: 302, retryable: false });
+    expect(results[0].failure).toMatchObject({
+      code: TileFailureCode.REDIRECT,
+      status: 302,
+      retryable: false,
+    });
     expect(results[0].failure?.reason).toBe('upstream redirected (HTTP 302); redirects are not followed');
     expect(transport.requests).toHaveLength(1);
   });

@@ -10,7 +10,11 @@ import { TileBatchRun } from './tile-batch-run';
 import type { TileFetchResult, UpstreamBatchResult, UpstreamBatchStatistics } from './tile-fetch-result';
 import type { UpstreamTileSource } from './tile-source';
 import { compileTileSource } from './tile-source-validation';
-import { ACCEPT_HEADERS, DEFAULT_UPSTREAM_CLIENT_SETTINGS, UpstreamClientSettings } from './upstream-client-settings';
+import {
+  ACCEPT_HEADERS,
+  DEFAULT_UPSTREAM_CLIENT_SETTINGS,
+  UpstreamClientSettings,
+} from './upstream-client-settings';
 
 export interface FetchTilesOptions {
   /** tileKey(tile) ("z/x/y") -> ETag from the last fetch; those tiles are requested with If-None-Match */
@@ -52,7 +56,11 @@ export class UpstreamTileClient {
    * Checks the source (throws UpstreamSourceError, a permanent failure, when it is invalid) and starts
    * fetching at once. Every tile gets exactly one result; iteration throws if a port (Redis) fails.
    */
-  streamTiles(source: UpstreamTileSource, tiles: readonly TileCoord[], options: FetchTilesOptions = {}): UpstreamTileStream {
+  streamTiles(
+    source: UpstreamTileSource,
+    tiles: readonly TileCoord[],
+    options: FetchTilesOptions = {},
+  ): UpstreamTileStream {
     const channel = new ResultChannel<TileFetchResult>();
     const batch = this.startBatch(source, tiles, options, (_index, result) => channel.push(result));
     batch.done.then(

@@ -75,7 +75,9 @@ describe('URL template expansion', () => {
 
   it('keeps query strings and a non-default port; lower-cases the host', () => {
     const template = compiled('HTTPS://Tiles.Example.ORG:8443/v1/{z}/{x}/{y}.mvt?key=abc&style=x');
-    expect(url(template, { z: 2, x: 1, y: 3 })).toBe('https://tiles.example.org:8443/v1/2/1/3.mvt?key=abc&style=x');
+    expect(url(template, { z: 2, x: 1, y: 3 })).toBe(
+      'https://tiles.example.org:8443/v1/2/1/3.mvt?key=abc&style=x',
+    );
     expect(template.hosts).toEqual(['tiles.example.org:8443']);
   });
 
@@ -92,16 +94,23 @@ describe('URL template expansion', () => {
 });
 
 describe('URL template validation', () => {
-  const inspect = (template: string, subdomains?: string[]) => inspectUrlTemplate(template, { scheme: 'xyz', subdomains });
+  const inspect = (template: string, subdomains?: string[]) =>
+    inspectUrlTemplate(template, { scheme: 'xyz', subdomains });
 
   it('accepts http and https only', () => {
-    expect(problemCodes(inspect('ftp://example.org/{z}/{x}/{y}.png'))).toEqual([UpstreamSourceErrorCode.TEMPLATE_PROTOCOL]);
-    expect(problemCodes(inspect('file:///{z}/{x}/{y}.png'))).toContain(UpstreamSourceErrorCode.TEMPLATE_PROTOCOL);
+    expect(problemCodes(inspect('ftp://example.org/{z}/{x}/{y}.png'))).toEqual([
+      UpstreamSourceErrorCode.TEMPLATE_PROTOCOL,
+    ]);
+    expect(problemCodes(inspect('file:///{z}/{x}/{y}.png'))).toContain(
+      UpstreamSourceErrorCode.TEMPLATE_PROTOCOL,
+    );
     const inspection = inspect('javascript://example.org/{z}/{x}/{y}');
     expect(inspection.valid ? '' : inspection.problems[0].message).toBe(
       'the URL template uses "javascript:"; only http and https are allowed',
     );
-    expect(problemCodes(inspect('example.org/{z}/{x}/{y}.png'))).toEqual([UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL]);
+    expect(problemCodes(inspect('example.org/{z}/{x}/{y}.png'))).toEqual([
+      UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL,
+    ]);
   });
 
   it('needs z, x and y (or -y), or a quadkey, and names what is missing', () => {

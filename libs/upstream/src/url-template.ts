@@ -29,8 +29,7 @@ export interface CompiledUrlTemplate {
 }
 
 export type UrlTemplateInspection =
-  | { valid: true; compiled: CompiledUrlTemplate }
-  | { valid: false; problems: UpstreamSourceProblem[] };
+  { valid: true; compiled: CompiledUrlTemplate } | { valid: false; problems: UpstreamSourceProblem[] };
 
 export interface UrlTemplateOptions {
   scheme: TileScheme;
@@ -73,7 +72,10 @@ export function inspectUrlTemplate(template: string, options: UrlTemplateOptions
   const separator = template.indexOf('://');
   const protocol = separator === -1 ? '' : template.slice(0, separator).toLowerCase();
   if (separator === -1) {
-    problem(UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL, 'the URL template must start with http:// or https://');
+    problem(
+      UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL,
+      'the URL template must start with http:// or https://',
+    );
     return { valid: false, problems };
   }
   if (protocol !== 'http' && protocol !== 'https') {
@@ -93,7 +95,10 @@ export function inspectUrlTemplate(template: string, options: UrlTemplateOptions
     );
   }
   if (rest.includes('#')) {
-    problem(UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL, 'the URL template has a fragment (#...), which is never sent');
+    problem(
+      UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL,
+      'the URL template has a fragment (#...), which is never sent',
+    );
   }
 
   const authorityParts = parseParts(authority, problem);
@@ -112,7 +117,9 @@ export function inspectUrlTemplate(template: string, options: UrlTemplateOptions
   for (const part of [...authorityParts, ...pathParts]) if ('placeholder' in part) used.add(part.placeholder);
   const hasRow = used.has('y') || used.has('-y');
   if (!used.has('quadkey') && !(used.has('z') && used.has('x') && hasRow)) {
-    const missing = ['z', 'x', 'y'].filter((name) => (name === 'y' ? !hasRow : !used.has(name as Placeholder)));
+    const missing = ['z', 'x', 'y'].filter((name) =>
+      name === 'y' ? !hasRow : !used.has(name as Placeholder),
+    );
     problem(
       UpstreamSourceErrorCode.TEMPLATE_MISSING_PLACEHOLDER,
       `the URL template needs {z}, {x} and {y} (or {-y}), or {quadkey}; missing ${missing.map((name) => `{${name}}`).join(', ')}`,
@@ -121,7 +128,10 @@ export function inspectUrlTemplate(template: string, options: UrlTemplateOptions
 
   const subdomains = options.subdomains ?? [];
   if (used.has('s') && subdomains.length === 0) {
-    problem(UpstreamSourceErrorCode.SUBDOMAINS_MISSING, 'the URL template uses {s} but the source lists no subdomains');
+    problem(
+      UpstreamSourceErrorCode.SUBDOMAINS_MISSING,
+      'the URL template uses {s} but the source lists no subdomains',
+    );
   }
   subdomains.forEach((subdomain, index) => {
     if (typeof subdomain !== 'string' || !SUBDOMAIN_PATTERN.test(subdomain)) {
@@ -143,7 +153,10 @@ export function inspectUrlTemplate(template: string, options: UrlTemplateOptions
     try {
       parsed = new URL(`${protocol}://${host}/`);
     } catch {
-      problem(UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL, `"${protocol}://${host}" is not a valid URL origin`);
+      problem(
+        UpstreamSourceErrorCode.TEMPLATE_NOT_A_URL,
+        `"${protocol}://${host}" is not a valid URL origin`,
+      );
       continue;
     }
     if (parsed.hostname === '') {
@@ -180,7 +193,10 @@ function parseParts(
   while (index < text.length) {
     const character = text[index];
     if (character === '}') {
-      problem(UpstreamSourceErrorCode.TEMPLATE_UNBALANCED_BRACE, `a "}" at "${excerpt(text, index)}" has no "{"`);
+      problem(
+        UpstreamSourceErrorCode.TEMPLATE_UNBALANCED_BRACE,
+        `a "}" at "${excerpt(text, index)}" has no "{"`,
+      );
       return undefined;
     }
     if (character !== '{') {
@@ -191,7 +207,10 @@ function parseParts(
     const close = text.indexOf('}', index);
     const nextOpen = text.indexOf('{', index + 1);
     if (close === -1 || (nextOpen !== -1 && nextOpen < close)) {
-      problem(UpstreamSourceErrorCode.TEMPLATE_UNBALANCED_BRACE, `a "{" at "${excerpt(text, index)}" is not closed`);
+      problem(
+        UpstreamSourceErrorCode.TEMPLATE_UNBALANCED_BRACE,
+        `a "{" at "${excerpt(text, index)}" is not closed`,
+      );
       return undefined;
     }
     const name = text.slice(index + 1, close);

@@ -44,7 +44,8 @@ export class FixedRandom extends RandomSource {
   }
 }
 
-export type FakeAnswer = TransportResponse | Error | ((request: TransportRequest) => TransportResponse | Error);
+export type FakeAnswer =
+  TransportResponse | Error | ((request: TransportRequest) => TransportResponse | Error);
 
 /** Answers from a script per URL path (the last answer repeats); records every request. */
 export class ScriptedTransport extends TileHttpTransport {
@@ -96,9 +97,15 @@ export class ScriptedTransport extends TileHttpTransport {
   }
 }
 
-export const PNG_BYTES = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+export const PNG_BYTES = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
 
-export function response(status: number, headers: Record<string, string> = {}, body: Buffer = Buffer.alloc(0)): TransportResponse {
+export function response(
+  status: number,
+  headers: Record<string, string> = {},
+  body: Buffer = Buffer.alloc(0),
+): TransportResponse {
   return { status, headers, body };
 }
 

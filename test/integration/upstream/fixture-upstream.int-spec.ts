@@ -14,7 +14,11 @@ const CLIENT_SETTINGS = { backoff: { baseDelayMs: 20, maxDelayMs: 200 } };
 
 function tilesAt(z: number, count: number, offset = 0) {
   const side = 2 ** z;
-  return Array.from({ length: count }, (_, index) => ({ z, x: (offset + index) % side, y: Math.floor((offset + index) / side) % side }));
+  return Array.from({ length: count }, (_, index) => ({
+    z,
+    x: (offset + index) % side,
+    y: Math.floor((offset + index) / side) % side,
+  }));
 }
 
 describe('upstream client against the fixture tile server', () => {
@@ -25,7 +29,13 @@ describe('upstream client against the fixture tile server', () => {
   beforeAll(async () => {
     server = await startFixtureTileServer({ resolution: '110m', maxZoom: 12 });
     client = createUpstreamTileClient({ client: CLIENT_SETTINGS });
-    png = { id: 'fixture-png', urlTemplate: server.templates.png, scheme: 'xyz', format: 'png', maxConcurrentRequests: 16 };
+    png = {
+      id: 'fixture-png',
+      urlTemplate: server.templates.png,
+      scheme: 'xyz',
+      format: 'png',
+      maxConcurrentRequests: 16,
+    };
   });
 
   afterAll(async () => {
@@ -55,20 +65,35 @@ describe('upstream client against the fixture tile server', () => {
     expect(xyz.statistics).toMatchObject({ requests: 64, retries: 0, statusCounts: { '200': 64 } });
 
     for (const template of [server.templates.tms, server.templates.quadkey]) {
-      const other = await client.fetchTiles({ ...png, id: `fixture-${template}`, urlTemplate: template }, tiles);
+      const other = await client.fetchTiles(
+        { ...png, id: `fixture-${template}`, urlTemplate: template },
+        tiles,
+      );
       other.results.forEach((result, index) => {
         expect(result.tile).toEqual(tiles[index]);
         expect(result.bytes?.equals(xyz.results[index].bytes!)).toBe(true);
       });
     }
     // A TMS source whose server counts rows from the south, written with {y}
-    const tmsWithY = { ...png, id: 'fixture-tms-y', scheme: 'tms' as const, urlTemplate: server.templates.tms.replace('{-y}', '{y}') };
+    const tmsWithY = {
+      ...png,
+      id: 'fixture-tms-y',
+      scheme: 'tms' as const,
+      urlTemplate: server.templates.tms.replace('{-y}', '{y}'),
+    };
     const flipped = await client.fetchTiles(tmsWithY, tiles);
-    flipped.results.forEach((result, index) => expect(result.bytes?.equals(xyz.results[index].bytes!)).toBe(true));
+    flipped.results.forEach((result, index) =>
+      expect(result.bytes?.equals(xyz.results[index].bytes!)).toBe(true),
+    );
   });
 
   it('fetches gzip MVT tiles', async () => {
-    const mvt: UpstreamTileSource = { ...png, id: 'fixture-mvt', urlTemplate: server.templates.mvt, format: 'mvt' };
+    const mvt: UpstreamTileSource = {
+      ...png,
+      id: 'fixture-mvt',
+      urlTemplate: server.templates.mvt,
+      format: 'mvt',
+    };
     const { results } = await client.fetchTiles(mvt, [{ z: 4, x: 8, y: 5 }]);
     expect(results[0].outcome).toBe('FETCHED');
     const bytes = results[0].bytes!;
@@ -77,7 +102,10 @@ describe('upstream client against the fixture tile server', () => {
   });
 
   it('maps 404 (a zoom the server does not have) to EMPTY without retrying', async () => {
-    const { results, statistics } = await client.fetchTiles(png, [{ z: 13, x: 1, y: 1 }, { z: 14, x: 2, y: 3 }]);
+    const { results, statistics } = await client.fetchTiles(png, [
+      { z: 13, x: 1, y: 1 },
+      { z: 14, x: 2, y: 3 },
+    ]);
     expect(results.map((result) => [result.outcome, result.attempts])).toEqual([
       ['EMPTY', 1],
       ['EMPTY', 1],
@@ -90,7 +118,9 @@ describe('upstream client against the fixture tile server', () => {
     const tiles = tilesAt(5, 200);
     server.setFaults({ failTiles: [{ tiles: tiles.slice(0, 30), times: 2, status: 500 }] });
     // The default budget, max(20, 10% of 200) = 20 retries, is less than the 60 this storm needs.
-    const generous = createUpstreamTileClient({ client: { ...CLIENT_SETTINGS, retryBudget: { minimumRetries: 20, retryRatio: 0.5 } } });
+    const generous = createUpstreamTileClient({
+      client: { ...CLIENT_SETTINGS, retryBudget: { minimumRetries: 20, retryRatio: 0.5 } },
+    });
     const { results, statistics } = await generous.fetchTiles(png, tiles).finally(() => generous.close());
 
     expect(results.every((result) => result.outcome === 'FETCHED')).toBe(true);
@@ -109,8 +139,14 @@ describe('upstream client against the fixture tile server', () => {
 
     expect(statistics.retryBudget).toEqual({ allowed: 20, used: 20 });
     expect(server.stats().requests).toBe(120);
-    expect(results.every((result) => result.outcome === 'FAILED' && result.failure?.code === TileFailureCode.SERVER_ERROR)).toBe(true);
-    expect(results.filter((result) => result.failure?.gaveUp === 'RETRY_BUDGET').length).toBeGreaterThanOrEqual(80);
+    expect(
+      results.every(
+        (result) => result.outcome === 'FAILED' && result.failure?.code === TileFailureCode.SERVER_ERROR,
+      ),
+    ).toBe(true);
+    expect(
+      results.filter((result) => result.failure?.gaveUp === 'RETRY_BUDGET').length,
+    ).toBeGreaterThanOrEqual(80);
 
     server.setFaults({});
     const recovered = await client.fetchTiles(png, tiles);
