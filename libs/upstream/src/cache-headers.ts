@@ -58,7 +58,11 @@ export function readCacheValidators(headers: ResponseHeaders, now: number): Cach
   return { etag: readEtag(headers), expiresAt: readExpiry(headers, now) };
 }
 
+// Every tile of a source usually carries the same Cache-Control: remember the last one parsed.
+let lastCacheControl: { header: string; directives: Map<string, string> } | undefined;
+
 function parseCacheControl(header: string): Map<string, string> {
+  if (lastCacheControl?.header === header) return lastCacheControl.directives;
   const directives = new Map<string, string>();
   for (const item of header.split(',')) {
     const [rawName, ...rawValue] = item.split('=');

@@ -13,6 +13,8 @@ export abstract class UpstreamConcurrencyLimiter {
    * first come, first served. Rejects with the signal's reason if it aborts while waiting.
    */
   abstract acquire(key: string, limit: number, signal?: AbortSignal): Promise<ReleaseSlot>;
+  /** A slot at once when one is free and nobody is queued, else undefined (then call acquire). */
+  abstract tryAcquire(key: string, limit: number): ReleaseSlot | undefined;
   /** Slots of `key` held right now. */
   abstract inFlight(key: string): number;
 }
@@ -35,19 +37,18 @@ class KeyState {
 export class LocalConcurrencyLimiter extends UpstreamConcurrencyLimiter {
   private readonly states = new Map<string, KeyState>();
 
+  tryAcquire(key: string, limit: number): ReleaseSlot | undefined {
+    const state = this.stateOf(key, limit);
+    if (state.held >= state.limit || state.head !== state.waiters.length) return undefined;
+    state.held += 1;
+    return this.releaser(key, state);
+  }
+
   acquire(key: string, limit: number, signal?: AbortSignal): Promise<ReleaseSlot> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    let state = this.states.get(key);
-    if (state === undefined) {
-      state = new KeyState();
-      this.states.set(key, state);
-    }
-    state.limit = Math.max(1, Math.floor(limit));
-    if (state.held < state.limit && state.head === state.waiters.length) {
-      state.held += 1;
-      return Promise.resolve(this.releaser(key, state));
-    }
-    const queued = state;
+    const immediate = this.tryAcquire(key, limit);
+    if (immediate) return Promise.resolve(immediate);
+    const queued = this.stateOf(key, limit);
     return new Promise<ReleaseSlot>((resolve, reject) => {
       const waiter: Waiter = {
         cancelled: false,
@@ -64,6 +65,16 @@ export class LocalConcurrencyLimiter extends UpstreamConcurrencyLimiter {
       queued.waiters.push(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  private stateOf(key: string, limit: number): KeyState {
+    let state = this.states.get(key);
+    if (state === undefined) {
+      state = new KeyState();
+      this.states.set(key, state);
+    }
+    state.limit = Math.max(1, Math.floor(limit));
+    return state;
   }
 
   inFlight(key: string): number {

@@ -1,5 +1,6 @@
 import { headerValue, readCacheValidators } from './cache-headers';
 import { TransportErrorKind, TransportResponse, UpstreamTransportError } from './http-transport.port';
+import { redactUrl } from './redact-url';
 import { parseRetryAfter } from './retry-after';
 import { checkTileBody } from './tile-body-check';
 import { TileFailure, TileFailureCode, TileFetchResult } from './tile-fetch-result';
@@ -20,8 +21,9 @@ export interface ResponseContext {
   now: number;
   /** milliseconds */
   maxRetryAfterMs: number;
-  /** redacted URL of the request */
-  url: string;
+  /** of the request; only its redacted form (no query string) goes into a failure */
+  origin: string;
+  path: string;
 }
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -38,7 +40,13 @@ export function isRedirectStatus(status: number): boolean {
 export function classifyResponse(response: TransportResponse, context: ResponseContext): AttemptResult {
   const { status, headers } = response;
   const fail = (code: TileFailureCode, reason: string, retryable: boolean): AttemptResult => {
-    const failure: TileFailure = { code, reason, status, retryable, url: context.url };
+    const failure: TileFailure = {
+      code,
+      reason,
+      status,
+      retryable,
+      url: redactUrl(context.origin, context.path),
+    };
     if (!retryable) return { result: { outcome: 'FAILED', failure } };
     return {
       result: { outcome: 'FAILED', failure },

@@ -15,6 +15,11 @@ export class SourceCoolDown {
     if (monotonicMs > (this.until.get(key) ?? 0)) this.until.set(key, monotonicMs);
   }
 
+  /** True while a pause for `key` may still be running; a cheap check before awaiting wait(). */
+  isPaused(key: string): boolean {
+    return this.until.has(key);
+  }
+
   /** Resolves at once when `key` is not paused; rejects with the signal's reason on abort. */
   async wait(key: string, signal?: AbortSignal): Promise<void> {
     for (;;) {

@@ -103,6 +103,14 @@ export class UndiciHttpTransport extends TileHttpTransport {
       discard(body);
       throw tooLarge(request, `Content-Length ${declaredLength}`);
     }
+    if (Number.isFinite(declaredLength)) {
+      // Length known and within the limit: let undici collect the body in one piece.
+      try {
+        return { status: statusCode, headers, body: Buffer.from(await body.arrayBuffer()) };
+      } catch (error) {
+        throw translateError(error, request);
+      }
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     try {
