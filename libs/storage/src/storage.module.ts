@@ -21,6 +21,8 @@ export class StorageModule implements OnApplicationShutdown {
     }
     return {
       module: StorageModule,
+      // One object store per process, used by feature modules throughout the app.
+      global: true,
       providers,
       controllers: config.driver === 'filesystem' ? [StorageObjectsController] : [],
       exports: [ObjectStorage],

@@ -1,6 +1,5 @@
 import { open, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 /** File mode rw-r--r--. */
 const FILE_MODE = 0o644;
@@ -12,7 +11,16 @@ const FILE_MODE = 0o644;
 export async function writeNewFileDurably(path: string, source: Readable): Promise<void> {
   const handle = await open(path, 'wx', FILE_MODE);
   try {
-    await pipeline(source, handle.createWriteStream({ autoClose: false }));
+    // Written chunk by chunk through the handle (each write awaited, so memory stays at one chunk) because
+    // the handle must stay open for the fsync below.
+    for await (const chunk of source) {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      let written = 0;
+      while (written < bytes.length) {
+        const result = await handle.write(bytes, written, bytes.length - written);
+        written += result.bytesWritten;
+      }
+    }
     await handle.sync();
   } finally {
     await handle.close();

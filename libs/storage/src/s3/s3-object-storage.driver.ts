@@ -3,7 +3,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
@@ -57,15 +57,22 @@ function parseContentRange(header: string | undefined): ContentRange | undefined
  */
 export class S3ObjectStorageDriver extends ObjectStorage {
   private readonly client: S3Client;
+  /** An injected client belongs to the caller and is not destroyed by close(). */
+  private readonly ownsClient: boolean;
   private readonly presignClient: S3Client;
   private readonly sendChecksums: boolean;
   private readonly partSizeBytes: number;
   private readonly queueSize: number;
   private readonly conditionalWrites: boolean;
 
-  constructor(private readonly config: S3StorageConfig) {
+  /** `client` replaces the one built from the config, e.g. to share it or to observe its requests. */
+  constructor(
+    private readonly config: S3StorageConfig,
+    client?: S3Client,
+  ) {
     super();
-    this.client = createS3Client(config, config.endpoint);
+    this.client = client ?? createS3Client(config, config.endpoint);
+    this.ownsClient = client === undefined;
     this.presignClient =
       config.presignEndpoint === undefined ? this.client : createS3Client(config, config.presignEndpoint);
     this.sendChecksums = resolveChecksumMode(config) === 'aws';
@@ -138,11 +145,20 @@ export class S3ObjectStorageDriver extends ObjectStorage {
     // A stream is checked as it passes: the verifier fails before the stream ends, which is before
     // lib-storage sends the last part or the single PUT, so a mismatch aborts the upload and stores nothing.
     const verifier = new ChecksumVerifyingStream(options);
+    let verificationFailure: unknown;
+    // Recorded as it is emitted, before lib-storage sees it through the stream.
+    verifier.once('error', (error) => {
+      verificationFailure = error;
+    });
     const verified = pipeline(body, verifier, () => {
-      // Errors reach the uploader through `verifier`; nothing to do here.
+      // Errors reach the uploader through `verifier`.
     });
     try {
       await this.multipartUpload({ ...params, Body: verified });
+    } catch (error) {
+      // lib-storage throws the AbortMultipartUpload error instead of the cause when the abort itself fails
+      // (s3rver answers it 405), so the verifier's own verdict wins.
+      throw verificationFailure instanceof StorageError ? verificationFailure : error;
     } finally {
       if (!verifier.writableFinished) verifier.destroy();
     }
@@ -299,11 +315,15 @@ export class S3ObjectStorageDriver extends ObjectStorage {
 
   async list(prefix: string, options: ListObjectsOptions): Promise<ObjectListPage> {
     try {
+      // ListObjects (v1) with Marker: pages continue after a key, exactly the semantics of `after`, without
+      // the server-made continuation token of v2. s3rver encrypts that token with DES, which OpenSSL 3
+      // (Node 17+) lacks, so every truncated v2 listing answers 500 there unless it runs with
+      // --openssl-legacy-provider. AWS S3, MinIO, R2 and Ceph serve both versions.
       const response = await this.client.send(
-        new ListObjectsV2Command({
+        new ListObjectsCommand({
           Bucket: this.config.bucket,
           Prefix: prefix === '' ? undefined : prefix,
-          StartAfter: options.after,
+          Marker: options.after,
           MaxKeys: options.limit,
         }),
       );
@@ -313,7 +333,7 @@ export class S3ObjectStorageDriver extends ObjectStorage {
       const last = objects.at(-1);
       return { objects, nextAfter: response.IsTruncated === true && last !== undefined ? last.key : null };
     } catch (error) {
-      throw mapS3Error(error, { operation: 'ListObjectsV2' });
+      throw mapS3Error(error, { operation: 'ListObjects' });
     }
   }
 
@@ -377,7 +397,7 @@ export class S3ObjectStorageDriver extends ObjectStorage {
   }
 
   override async close(): Promise<void> {
-    this.client.destroy();
+    if (this.ownsClient) this.client.destroy();
     if (this.presignClient !== this.client) this.presignClient.destroy();
   }
 }
