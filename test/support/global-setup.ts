@@ -2,7 +2,14 @@
 // before any test worker starts (workers inherit the process.env set here).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { register } from 'tsconfig-paths';
+import { compilerOptions } from '../../tsconfig.json';
+
+// jest applies moduleNameMapper inside test files only; globalSetup resolves the @map-offline/* aliases itself.
+register({ baseUrl: path.resolve(__dirname, '..', '..'), paths: compilerOptions.paths });
+
 import { readStackSettings, StackSettings, stackEnvironment } from './stack-env';
+import { prepareTemplateDatabase } from './test-database';
 
 const stackScript = path.resolve(__dirname, '..', '..', 'scripts', 'stack.mjs');
 
@@ -18,12 +25,10 @@ function bringStackUp(): void {
   }
 }
 
-/**
- * HOOK (database template): the "migrated template database cloned per test file" helper goes here.
- * It should run the migrations once into a template database on `settings.postgres` and publish its
- * name in process.env, so each test file can CREATE DATABASE ... TEMPLATE it.
- */
-async function prepareTestDatabases(_settings: StackSettings): Promise<void> {}
+/** Builds the migrated template database each test file clones (test/support/test-database.ts). */
+async function prepareTestDatabases(settings: StackSettings): Promise<void> {
+  await prepareTemplateDatabase(settings.postgres.url);
+}
 
 export async function globalSetup(): Promise<void> {
   if (process.env.STACK_SKIP_UP !== '1') bringStackUp();
@@ -31,7 +36,14 @@ export async function globalSetup(): Promise<void> {
   for (const [name, value] of Object.entries(stackEnvironment(settings))) {
     process.env[name] ??= value;
   }
-  await prepareTestDatabases(settings);
+  try {
+    await prepareTestDatabases(settings);
+  } catch (error) {
+    if (process.env.STACK_SKIP_UP !== '1') throw error;
+    // Suites that need no database (auth, formats) may run with STACK_SKIP_UP=1 and no PostgreSQL;
+    // any suite that does need one fails loudly when it cannot clone the template.
+    console.warn(`test database template not prepared: ${(error as Error).message}`);
+  }
 }
 
 // jest loads globalSetup through the module's default export.

@@ -1,3 +1,4 @@
+import { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { assertKeySourceAllowed } from '@map-offline/auth';
@@ -25,11 +26,13 @@ export async function startGateway(config: AppConfig, logger: AppLogger): Promis
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES });
   app.disable('x-powered-by');
   await app.listen(config.gateway.port, config.gateway.host);
-  logger.info({ url: `http://${config.gateway.host}:${config.gateway.port}/graphql` }, 'gateway ready');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  logger.info({ url: `http://${config.gateway.host}:${port}/graphql` }, 'gateway ready');
 
   const readiness = app.get<Readiness>(GATEWAY_READINESS);
   const producer = app.get(QueueProducer);
   return {
+    port,
     stop: async () => {
       readiness.startDraining();
       await producer.close();

@@ -102,6 +102,8 @@ export class SeedRegionJob {
     context: JobContext,
   ): Promise<Record<string, unknown>> {
     const totals = await this.stats.recountRegion(region.id);
+    // Fresh statistics keep the planner on hash joins for the statistics queries that follow a big run.
+    await this.dataSource.query('ANALYZE tile, region_tile, tile_blob');
     const failedBatches = Object.keys(await context.job.getIgnoredChildrenFailures()).length;
     const current = await this.jobRuns.find(payload.organisationId, payload.jobRunId);
     const cancelled = current?.state === 'cancelled';

@@ -10,6 +10,8 @@ export class SeederMetrics {
   readonly blobsUploaded: Counter;
   readonly deduplicationHits: Counter;
   readonly batchDuration: Histogram<'result'>;
+  readonly upstreamResponses: Counter<'status'>;
+  readonly upstreamLatency: Histogram;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.tilesFetched = new Counter({
@@ -31,6 +33,18 @@ export class SeederMetrics {
     this.deduplicationHits = new Counter({
       name: 'mapoffline_seeder_deduplication_hits_total',
       help: 'Fetched tiles whose bytes were already stored (no upload)',
+      registers: [registry],
+    });
+    this.upstreamResponses = new Counter({
+      name: 'mapoffline_seeder_upstream_responses_total',
+      help: 'Upstream responses by HTTP status, or transport error kind',
+      labelNames: ['status'],
+      registers: [registry],
+    });
+    this.upstreamLatency = new Histogram({
+      name: 'mapoffline_seeder_upstream_latency_seconds',
+      help: 'Time from request to complete response body',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
     this.batchDuration = new Histogram({

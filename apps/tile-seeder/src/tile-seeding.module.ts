@@ -37,7 +37,7 @@ export class TileSeedingModule {
         BlobUploader,
         SeederMetrics,
         ProgressPublisher,
-        upstreamFetcherProvider,
+        ...upstreamFetcherProvider,
         TileBatchSeeder,
         SeedRegionJob,
         SeedBatchJob,

@@ -29,7 +29,7 @@ describe('loadAppConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.map((problem) => problem.variable).sort();
     expect(problems).toEqual(['GATEWAY_PORT', 'QUEUE_PREFIX', 'REDIS_URL', 'STORAGE_DRIVER']);
-    expect((caught as ConfigError).message).toContain('GATEWAY_PORT: must be a whole number between 1 and 65535');
+    expect((caught as ConfigError).message).toContain('GATEWAY_PORT: must be a whole number between 0 and 65535');
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
+// 0 asks the operating system for a free port (tests start many processes side by side).
 const port = z.coerce
-  .number({ error: 'must be a whole number between 1 and 65535' })
-  .int('must be a whole number between 1 and 65535')
-  .min(1, 'must be a whole number between 1 and 65535')
-  .max(65535, 'must be a whole number between 1 and 65535');
+  .number({ error: 'must be a whole number between 0 and 65535' })
+  .int('must be a whole number between 0 and 65535')
+  .min(0, 'must be a whole number between 0 and 65535')
+  .max(65535, 'must be a whole number between 0 and 65535');
 
 const positiveInteger = (limit: number) =>
   z.coerce

@@ -35,3 +35,10 @@ export const invalidInput = (field: string, message: string): DomainError =>
 
 export const notFound = (what: string, id: string): DomainError =>
   new DomainError(DomainErrorCode.NOT_FOUND, `${what} ${id} was not found`);
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else cannot name an object, so it is "not found" rather than a server error. */
+export function assertObjectId(what: string, id: string): void {
+  if (!UUID_PATTERN.test(id)) throw notFound(what, id);
+}

@@ -1,4 +1,4 @@
-import { MultiPolygon } from 'geojson';
+import type { MultiPolygon } from 'geojson';
 import {
   Column,
   CreateDateColumn,

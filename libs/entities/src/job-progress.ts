@@ -19,9 +19,14 @@ export function toJobProgressEvent(
     doneUnits: run.doneUnits,
     totalUnits: run.totalUnits,
     doneByZoom,
-    bytes: region?.logicalBytes ?? 0,
-    errors: region?.tilesFailed ?? 0,
+    // Live figures are on the run; a finished region's recounted figures are exact and win.
+    bytes: finishedRegion(region)?.logicalBytes ?? Number(run.progress.bytes ?? 0),
+    errors: finishedRegion(region)?.tilesFailed ?? Number(run.progress.errors ?? 0),
     etaSeconds: running && rate > 0 ? Math.round(remaining / rate) : remaining === 0 ? 0 : null,
     at: now.toISOString(),
   };
+}
+
+function finishedRegion(region: CacheRegionEntity | null): CacheRegionEntity | null {
+  return region && region.completedAt ? region : null;
 }

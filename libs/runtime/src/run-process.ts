@@ -3,6 +3,8 @@ import { AppLogger, createLogger } from '@map-offline/observability';
 
 /** What a started process hands back so the runner can stop it in order. */
 export interface RunningProcess {
+  /** The port the process listens on: HTTP for the gateway, health/metrics for workers. */
+  port: number;
   /** Called once on SIGTERM/SIGINT: flip readiness, stop taking work, close worker -> queue -> database. */
   stop(): Promise<void>;
 }

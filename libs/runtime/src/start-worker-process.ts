@@ -81,6 +81,7 @@ export async function startWorkerProcess(
   logger.info({ healthPort: health.port, queue: definition.queue }, 'worker ready');
 
   return {
+    port: health.port,
     stop: async () => {
       readiness.startDraining();
       await workerHost.stop();

@@ -1,4 +1,4 @@
-import { MultiPolygon, Position } from 'geojson';
+import type { MultiPolygon, Position } from 'geojson';
 import { DomainError, DomainErrorCode, invalidInput } from '@map-offline/contracts';
 import {
   assertBBox,

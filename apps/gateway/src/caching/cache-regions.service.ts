@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Principal } from '@map-offline/auth';
 import { AppConfig } from '@map-offline/config';
-import { DomainError, DomainErrorCode, invalidInput, notFound } from '@map-offline/contracts';
+import { assertObjectId, DomainError, DomainErrorCode, invalidInput, notFound } from '@map-offline/contracts';
 import { planCover } from '@map-offline/geo';
 import { CacheRegionEntity, CacheSubmissionEntity, JobKind, JobRunEntity } from '@map-offline/entities';
 import { APP_CONFIG } from '@map-offline/runtime';
@@ -146,6 +146,7 @@ export class CacheRegionsService {
   }
 
   async findRegion(organisationId: string, id: string): Promise<CacheRegionEntity> {
+    assertObjectId('cache region', id);
     const region = await this.dataSource.getRepository(CacheRegionEntity).findOneBy({ organisationId, id });
     if (!region) throw notFound('cache region', id);
     return region;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AppConfig } from '@map-offline/config';
-import { DomainError, DomainErrorCode, invalidInput, notFound } from '@map-offline/contracts';
+import { assertObjectId, DomainError, DomainErrorCode, invalidInput, notFound } from '@map-offline/contracts';
 import { assertZoomRange } from '@map-offline/geo';
 import { TileSourceEntity } from '@map-offline/entities';
 import { APP_CONFIG } from '@map-offline/runtime';
@@ -54,6 +54,7 @@ export class TileSourcesService {
   }
 
   async find(organisationId: string, id: string): Promise<TileSourceEntity> {
+    assertObjectId('tile source', id);
     const source = await this.dataSource.getRepository(TileSourceEntity).findOneBy({ organisationId, id });
     if (!source) throw notFound('tile source', id);
     return source;
@@ -93,7 +94,9 @@ export class TileSourcesService {
     });
     const allowed = this.config.caching.allowedSourceHosts;
     for (const host of template.hosts) {
-      if (!allowed.includes('*') && !allowed.includes(host.toLowerCase())) {
+      // An entry may name a host ("tiles.example.org") or a host and port ("127.0.0.1:4200").
+      const hostname = host.toLowerCase().replace(/:\d+$/, '');
+      if (!allowed.includes('*') && !allowed.includes(host.toLowerCase()) && !allowed.includes(hostname)) {
         throw invalidInput(
           'urlTemplate',
           `host "${host}" is not on the tile source allow-list (TILE_SOURCE_ALLOWED_HOSTS: ${allowed.join(', ') || 'empty'})`,

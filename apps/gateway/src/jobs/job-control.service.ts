@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, DomainErrorCode, notFound } from '@map-offline/contracts';
+import { assertObjectId, DomainError, DomainErrorCode, notFound } from '@map-offline/contracts';
 import {
   CacheRegionEntity,
   CacheRegionStatus,
@@ -20,6 +20,7 @@ export class JobControlService {
   ) {}
 
   async find(organisationId: string, id: string): Promise<JobRunEntity> {
+    assertObjectId('job', id);
     const run = await this.jobRuns.find(organisationId, id);
     if (!run) throw notFound('job', id);
     return run;

@@ -127,12 +127,15 @@ export class CacheStatsRepository {
              FROM region_tile m
              JOIN tile t ON t.source_id = m.source_id AND t.z = m.z AND t.x = m.x AND t.y = m.y
              LEFT JOIN tile_blob b ON b.sha256 = t.blob_sha256
-            WHERE m.region_id = $1)
-         UPDATE cache_region r
-            SET tiles_done = c.done, tiles_empty = c.empty, tiles_failed = c.failed, logical_bytes = c.bytes,
-                updated_at = now()
-           FROM counts c WHERE r.id = $1
-         RETURNING c.members, c.done, c.empty, c.failed, c.bytes`,
+            WHERE m.region_id = $1),
+         updated AS (
+           UPDATE cache_region r
+              SET tiles_done = c.done, tiles_empty = c.empty, tiles_failed = c.failed, logical_bytes = c.bytes,
+                  updated_at = now()
+             FROM counts c WHERE r.id = $1
+           RETURNING c.members, c.done, c.empty, c.failed, c.bytes)
+         -- A SELECT around the UPDATE: TypeORM returns [rows, count] for a bare UPDATE.
+         SELECT * FROM updated`,
         [regionId],
       );
     return {

@@ -101,15 +101,16 @@ export class TileIndexRepository {
 
   private async insertBlobs(manager: EntityManager, commit: BatchCommit): Promise<void> {
     if (commit.newBlobs.length === 0) return;
+    // Concurrent batches often insert the same new blobs (sea, blank land); taking the row locks in
+    // one global order (by hash) is what keeps them from deadlocking.
+    const blobs = [...commit.newBlobs].sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0));
     await manager.query(
       `INSERT INTO tile_blob (sha256, size_bytes, content_type)
-       SELECT * FROM unnest($1::char(64)[], $2::int[], $3::varchar[])
+       SELECT b.sha256, b.size, b.type
+         FROM unnest($1::char(64)[], $2::int[], $3::varchar[]) WITH ORDINALITY AS b(sha256, size, type, position)
+       ORDER BY position
        ON CONFLICT (sha256) DO NOTHING`,
-      [
-        commit.newBlobs.map((blob) => blob.sha256),
-        commit.newBlobs.map((blob) => blob.sizeBytes),
-        commit.newBlobs.map((blob) => blob.contentType),
-      ],
+      [blobs.map((blob) => blob.sha256), blobs.map((blob) => blob.sizeBytes), blobs.map((blob) => blob.contentType)],
     );
   }
 
@@ -178,15 +179,7 @@ export class TileIndexRepository {
     if (commit.members.length === 0) return 0;
     // Only tiles that exist in the index can become members; one deleted since the batch read the index
     // is reported so the batch retries and fetches it again.
-    const [counts]: {
-      wanted: string;
-      existing: string;
-      added: string;
-      stored: string;
-      empty: string;
-      failed: string;
-      bytes: string;
-    }[] = await manager.query(
+    const [counts]: { wanted: string; existing: string; added: string; failed: string; bytes: string }[] = await manager.query(
       `WITH wanted AS (
            SELECT m.x, m.y FROM unnest($4::int[], $5::int[]) AS m(x, y)),
          existing AS (
@@ -200,8 +193,6 @@ export class TileIndexRepository {
          SELECT (SELECT count(*) FROM wanted) AS wanted,
                 (SELECT count(*) FROM existing) AS existing,
                 count(a.x) AS added,
-                count(*) FILTER (WHERE e.status = 'stored') AS stored,
-                count(*) FILTER (WHERE e.status = 'empty') AS empty,
                 count(*) FILTER (WHERE e.status = 'failed') AS failed,
                 COALESCE(sum(b.size_bytes), 0) AS bytes
            FROM added a
@@ -219,19 +210,18 @@ export class TileIndexRepository {
       throw new TilesVanishedError(Number(counts.wanted) - Number(counts.existing));
     }
     const added = Number(counts.added);
+    // Live counters go on the job run (one row update per batch). The region's own counters are
+    // recounted from the index when the run finishes: updating the region row here would turn the
+    // FOR SHARE lock every batch holds on it into a lock upgrade, and concurrent batches would deadlock.
     if (added > 0) {
       await manager.query(
-        `UPDATE cache_region
-            SET tiles_done = tiles_done + $2, tiles_empty = tiles_empty + $3, tiles_failed = tiles_failed + $4,
-                logical_bytes = logical_bytes + $5, updated_at = now()
+        `UPDATE job_run
+            SET progress = progress
+                  || jsonb_build_object('bytes', COALESCE((progress ->> 'bytes')::bigint, 0) + $2::bigint)
+                  || jsonb_build_object('errors', COALESCE((progress ->> 'errors')::bigint, 0) + $3::bigint),
+                updated_at = now()
           WHERE id = $1`,
-        [
-          commit.regionId,
-          Number(counts.stored) + Number(counts.empty),
-          Number(counts.empty),
-          Number(counts.failed),
-          Number(counts.bytes),
-        ],
+        [commit.jobRunId, Number(counts.bytes), Number(counts.failed)],
       );
     }
     return added;

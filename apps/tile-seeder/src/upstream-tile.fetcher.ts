@@ -1,0 +1,60 @@
+import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { QueueProducer } from '@map-offline/queue';
+import { createUpstreamTileClient, tileKey as upstreamTileKey, UpstreamTileClient } from '@map-offline/upstream';
+import { SeederMetrics } from './seeder.metrics';
+import { TileFetcher, TileFetchRequest, TileFetchResult } from './tile-fetcher.port';
+
+export const UPSTREAM_TILE_CLIENT = Symbol('UPSTREAM_TILE_CLIENT');
+
+/** Adapts the upstream client (undici, politeness, retries) to the seeder's port and records its metrics. */
+@Injectable()
+export class UpstreamTileFetcher extends TileFetcher implements OnApplicationShutdown {
+  constructor(
+    @Inject(UPSTREAM_TILE_CLIENT) private readonly client: UpstreamTileClient,
+    private readonly metrics: SeederMetrics,
+  ) {
+    super();
+  }
+
+  async fetchBatch(request: TileFetchRequest): Promise<TileFetchResult[]> {
+    const previousEtags = new Map<string, string>();
+    for (const tile of request.tiles) {
+      const etag = request.previousEtags.get(`${tile.x}/${tile.y}`);
+      if (etag) previousEtags.set(upstreamTileKey(tile), etag);
+    }
+    const { results, statistics } = await this.client.fetchTiles(request.source, request.tiles, {
+      previousEtags,
+      signal: request.signal,
+    });
+    for (const [status, count] of Object.entries(statistics.statusCounts)) {
+      this.metrics.upstreamResponses.inc({ status }, count);
+    }
+    for (const [kind, count] of Object.entries(statistics.transportErrors)) {
+      this.metrics.upstreamResponses.inc({ status: kind }, count);
+    }
+    for (const milliseconds of statistics.latencyMilliseconds) this.metrics.upstreamLatency.observe(milliseconds / 1000);
+    return results.map((result) => ({
+      tile: result.tile,
+      outcome: result.outcome,
+      bytes: result.bytes,
+      contentType: result.contentType,
+      etag: result.etag ?? null,
+      expiresAt: result.expiresAt ?? null,
+      failureReason: result.failure?.reason,
+    }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+export const upstreamFetcherProvider: Provider[] = [
+  {
+    provide: UPSTREAM_TILE_CLIENT,
+    inject: [QueueProducer],
+    // The rate limit of a source is shared by every seeder through Redis.
+    useFactory: (producer: QueueProducer) => createUpstreamTileClient({ redis: producer.redis() }),
+  },
+  { provide: TileFetcher, useClass: UpstreamTileFetcher },
+];

@@ -1,0 +1,4 @@
+export * from './stack-env';
+export * from './test-database';
+export * from './app-harness';
+export * from './graphql-client';
