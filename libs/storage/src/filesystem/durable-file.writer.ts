@@ -1,4 +1,4 @@
-import { open, rm } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** File mode rw-r--r--. */
@@ -47,6 +47,12 @@ export async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
+/** Missing files and paths through a non-directory (a key conflict) count as removed. */
 export async function removeIfPresent(path: string): Promise<void> {
-  await rm(path, { force: true });
+  try {
+    await unlink(path);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+  }
 }
