@@ -1,3 +1,4 @@
+import { Public } from '@map-offline/auth';
 import { Controller, Get, Put, Req, Res } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -59,6 +60,9 @@ function keyFromPath(pathname: string): string {
  * which stores the body only if its length and SHA-256 equal what was signed. S3 serves these itself,
  * so StorageModule mounts this controller only for the filesystem driver.
  */
+// @Public: the gateway's global ScopesGuard refuses routes without a declaration, and these requests carry
+// no bearer token; the HMAC signature in the URL is their authorisation, checked in every handler.
+@Public()
 @Controller(STORAGE_OBJECTS_ROUTE)
 export class StorageObjectsController {
   constructor(
