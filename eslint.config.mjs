@@ -19,7 +19,14 @@ export default tseslint.config(
       // Libraries are imported through their alias, never by walking up the tree into another lib.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import libs through @map-offline/<lib>.' }] },
+        {
+          patterns: [
+            {
+              group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'],
+              message: 'Import libs through @map-offline/<lib>.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -14,7 +14,10 @@ export class GraphqlClient {
     private readonly token?: string,
   ) {}
 
-  async request<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphqlResponse<T>> {
+  async request<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphqlResponse<T>> {
     const response = await fetch(`${this.baseUrl}/graphql`, {
       method: 'POST',
       headers: {
@@ -28,7 +31,10 @@ export class GraphqlClient {
   }
 
   /** The data of a request that must succeed; otherwise throws with the errors. */
-  async data<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async data<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> {
     const result = await this.request<T>(query, variables);
     if (result.errors || !result.data) {
       throw new Error(`GraphQL request failed (HTTP ${result.status}): ${JSON.stringify(result.errors)}`);
@@ -38,6 +44,10 @@ export class GraphqlClient {
 }
 
 /** A development token (the gateway under test trusts the development key in .data/dev-jwt). */
-export async function tokenFor(organisationId: string, scopes: Scope[], subject = 'test-user'): Promise<string> {
+export async function tokenFor(
+  organisationId: string,
+  scopes: Scope[],
+  subject = 'test-user',
+): Promise<string> {
   return signDevelopmentToken({ organisationId, scopes, subject });
 }

@@ -1,6 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { QueueProducer } from '@map-offline/queue';
-import { createUpstreamTileClient, tileKey as upstreamTileKey, UpstreamTileClient } from '@map-offline/upstream';
+import {
+  createUpstreamTileClient,
+  tileKey as upstreamTileKey,
+  UpstreamTileClient,
+} from '@map-offline/upstream';
 import { SeederMetrics } from './seeder.metrics';
 import { TileFetcher, TileFetchRequest, TileFetchResult } from './tile-fetcher.port';
 
@@ -32,7 +36,8 @@ export class UpstreamTileFetcher extends TileFetcher implements OnApplicationShu
     for (const [kind, count] of Object.entries(statistics.transportErrors)) {
       this.metrics.upstreamResponses.inc({ status: kind }, count);
     }
-    for (const milliseconds of statistics.latencyMilliseconds) this.metrics.upstreamLatency.observe(milliseconds / 1000);
+    for (const milliseconds of statistics.latencyMilliseconds)
+      this.metrics.upstreamLatency.observe(milliseconds / 1000);
     return results.map((result) => ({
       tile: result.tile,
       outcome: result.outcome,

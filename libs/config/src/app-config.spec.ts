@@ -19,7 +19,12 @@ describe('loadAppConfig', () => {
   });
 
   it('lists every bad variable in one error', () => {
-    const env = { GATEWAY_PORT: 'abc', REDIS_URL: 'http://nope', STORAGE_DRIVER: 'ftp', QUEUE_PREFIX: 'plain' };
+    const env = {
+      GATEWAY_PORT: 'abc',
+      REDIS_URL: 'http://nope',
+      STORAGE_DRIVER: 'ftp',
+      QUEUE_PREFIX: 'plain',
+    };
     let caught: unknown;
     try {
       loadAppConfig('gateway', env);
@@ -29,7 +34,9 @@ describe('loadAppConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.map((problem) => problem.variable).sort();
     expect(problems).toEqual(['GATEWAY_PORT', 'QUEUE_PREFIX', 'REDIS_URL', 'STORAGE_DRIVER']);
-    expect((caught as ConfigError).message).toContain('GATEWAY_PORT: must be a whole number between 0 and 65535');
+    expect((caught as ConfigError).message).toContain(
+      'GATEWAY_PORT: must be a whole number between 0 and 65535',
+    );
   });
 
   it('treats an empty variable as unset', () => {
@@ -47,7 +54,9 @@ describe('loadAppConfig', () => {
     const config = loadAppConfig('gateway', { AUTH_PUBLIC_KEYS: JSON.stringify({ keys: [publicKey] }) });
     expect(config.auth.keys).toEqual({ kind: 'static', publicKeysJwks: [publicKey] });
     expect(() =>
-      loadAppConfig('gateway', { AUTH_PUBLIC_KEYS: JSON.stringify({ keys: [{ ...publicKey, d: 'secret' }] }) }),
+      loadAppConfig('gateway', {
+        AUTH_PUBLIC_KEYS: JSON.stringify({ keys: [{ ...publicKey, d: 'secret' }] }),
+      }),
     ).toThrow(/AUTH_PUBLIC_KEYS/);
   });
 });

@@ -116,7 +116,8 @@ export function loadAppConfig(app: AppName, env: NodeJS.ProcessEnv = process.env
     },
     caching: {
       // Local runs fetch from the fixture server on loopback; production must list its upstreams.
-      allowedSourceHosts: values.TILE_SOURCE_ALLOWED_HOSTS ?? (isProduction ? [] : ['127.0.0.1', 'localhost']),
+      allowedSourceHosts:
+        values.TILE_SOURCE_ALLOWED_HOSTS ?? (isProduction ? [] : ['127.0.0.1', 'localhost']),
       maxTilesPerJob: values.CACHE_MAX_TILES_PER_JOB,
       seedBatchSize: values.SEED_BATCH_SIZE,
       pausedBatchRecheckMs: values.PAUSED_BATCH_RECHECK_MS,
@@ -139,7 +140,10 @@ function authKeySettings(
   problems: ConfigProblem[],
 ): AuthKeySettings | undefined {
   if (values.AUTH_JWKS_URL && values.AUTH_PUBLIC_KEYS) {
-    problems.push({ variable: 'AUTH_PUBLIC_KEYS', message: 'set either AUTH_JWKS_URL or AUTH_PUBLIC_KEYS, not both' });
+    problems.push({
+      variable: 'AUTH_PUBLIC_KEYS',
+      message: 'set either AUTH_JWKS_URL or AUTH_PUBLIC_KEYS, not both',
+    });
     return undefined;
   }
   if (values.AUTH_JWKS_URL) return { kind: 'jwks', url: values.AUTH_JWKS_URL };
@@ -178,7 +182,11 @@ function parsePublicKeys(text: string): Record<string, unknown>[] | undefined {
   }
 }
 
-function storageSettings(values: Environment, isProduction: boolean, problems: ConfigProblem[]): StorageSettings {
+function storageSettings(
+  values: Environment,
+  isProduction: boolean,
+  problems: ConfigProblem[],
+): StorageSettings {
   if (values.STORAGE_DRIVER === 'filesystem') {
     if (isProduction && !values.STORAGE_URL_SIGNING_SECRET) {
       problems.push({

@@ -30,9 +30,12 @@ const urlWithProtocols = (protocols: string[]) =>
     { error: `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}` },
   );
 
-const commaSeparatedList = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+const commaSeparatedList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 
 /**
  * Every environment variable any process reads, with the local defaults that match `npm run stack:up`
@@ -55,17 +58,24 @@ export const environmentSchema = z.object({
     .default('{map-offline}'),
 
   STORAGE_DRIVER: z.enum(['s3', 'filesystem']).default('s3'),
-  S3_ENDPOINT: z.union([z.literal(''), urlWithProtocols(['http:', 'https:'])]).default('http://127.0.0.1:59000'),
+  S3_ENDPOINT: z
+    .union([z.literal(''), urlWithProtocols(['http:', 'https:'])])
+    .default('http://127.0.0.1:59000'),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_BUCKET: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)')
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+    )
     .default('map-offline'),
   S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
   S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
   S3_FORCE_PATH_STYLE: booleanFlag.default(true),
   // bytes; S3 requires at least 5 MiB per part except the last
-  S3_MULTIPART_PART_SIZE_BYTES: positiveInteger(5 * 1024 ** 3).min(5 * 1024 ** 2, 'must be at least 5242880 (5 MiB)').default(8 * 1024 ** 2),
+  S3_MULTIPART_PART_SIZE_BYTES: positiveInteger(5 * 1024 ** 3)
+    .min(5 * 1024 ** 2, 'must be at least 5242880 (5 MiB)')
+    .default(8 * 1024 ** 2),
   S3_CHECKSUM_MODE: z.enum(['aws', 'when-required']).optional(),
   S3_PRESIGN_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
   STORAGE_FS_ROOT: z.string().min(1).default('.data/objects'),

@@ -32,7 +32,7 @@ export const JOB_DEFINITIONS = {
 } as const satisfies Record<string, JobDefinition>;
 
 type Definitions = typeof JOB_DEFINITIONS;
-export type JobName = keyof Definitions & string;
+export type JobName = Extract<keyof Definitions, string>;
 export type JobPayload<Name extends JobName> = z.infer<Definitions[Name]['payload']>;
 
 /** A job as it travels: the name picks the payload type, so a wrong payload does not compile. */

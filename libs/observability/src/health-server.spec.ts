@@ -27,11 +27,17 @@ describe('health server', () => {
       databaseUp = false;
       const down = await fetch(`${base}/readyz`);
       expect(down.status).toBe(503);
-      await expect(down.json()).resolves.toMatchObject({ ready: false, checks: { database: 'connection refused' } });
+      await expect(down.json()).resolves.toMatchObject({
+        ready: false,
+        checks: { database: 'connection refused' },
+      });
 
       databaseUp = true;
       readiness.startDraining();
-      await expect((await fetch(`${base}/readyz`)).json()).resolves.toMatchObject({ ready: false, draining: true });
+      await expect((await fetch(`${base}/readyz`)).json()).resolves.toMatchObject({
+        ready: false,
+        draining: true,
+      });
 
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('process_cpu_user_seconds_total{app="test-app"}');
@@ -43,6 +49,9 @@ describe('health server', () => {
 
   it('reports a check that hangs as not ready instead of hanging the probe', async () => {
     const readiness = new Readiness([{ name: 'redis', check: () => new Promise<void>(() => undefined) }], 50);
-    await expect(readiness.report()).resolves.toMatchObject({ ready: false, checks: { redis: 'no answer within 50 ms' } });
+    await expect(readiness.report()).resolves.toMatchObject({
+      ready: false,
+      checks: { redis: 'no answer within 50 ms' },
+    });
   });
 });

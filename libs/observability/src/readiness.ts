@@ -7,7 +7,8 @@ export interface ReadinessCheck {
 export interface ReadinessReport {
   ready: boolean;
   draining: boolean;
-  checks: Record<string, 'ok' | string>;
+  /** "ok", or why the dependency is not usable */
+  checks: Record<string, string>;
 }
 
 /**
@@ -39,7 +40,7 @@ export class Readiness {
     return { ready: healthy && !this.draining, draining: this.draining, checks };
   }
 
-  private async run(check: ReadinessCheck): Promise<'ok' | string> {
+  private async run(check: ReadinessCheck): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve(`no answer within ${this.timeoutMs} ms`), this.timeoutMs);

@@ -116,7 +116,7 @@ function round(position: Position): Position {
 function countPositions(value: unknown, depth: number): number {
   if (depth > 6 || !Array.isArray(value)) {
     if (typeof value === 'object' && value !== null && 'coordinates' in value) {
-      return countPositions((value as { coordinates: unknown }).coordinates, depth + 1);
+      return countPositions(value.coordinates, depth + 1);
     }
     return 0;
   }

@@ -103,14 +103,20 @@ export class TileIndexRepository {
     if (commit.newBlobs.length === 0) return;
     // Concurrent batches often insert the same new blobs (sea, blank land); taking the row locks in
     // one global order (by hash) is what keeps them from deadlocking.
-    const blobs = [...commit.newBlobs].sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0));
+    const blobs = [...commit.newBlobs].sort((a, b) =>
+      a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0,
+    );
     await manager.query(
       `INSERT INTO tile_blob (sha256, size_bytes, content_type)
        SELECT b.sha256, b.size, b.type
          FROM unnest($1::char(64)[], $2::int[], $3::varchar[]) WITH ORDINALITY AS b(sha256, size, type, position)
        ORDER BY position
        ON CONFLICT (sha256) DO NOTHING`,
-      [blobs.map((blob) => blob.sha256), blobs.map((blob) => blob.sizeBytes), blobs.map((blob) => blob.contentType)],
+      [
+        blobs.map((blob) => blob.sha256),
+        blobs.map((blob) => blob.sizeBytes),
+        blobs.map((blob) => blob.contentType),
+      ],
     );
   }
 
@@ -179,8 +185,9 @@ export class TileIndexRepository {
     if (commit.members.length === 0) return 0;
     // Only tiles that exist in the index can become members; one deleted since the batch read the index
     // is reported so the batch retries and fetches it again.
-    const [counts]: { wanted: string; existing: string; added: string; failed: string; bytes: string }[] = await manager.query(
-      `WITH wanted AS (
+    const [counts]: { wanted: string; existing: string; added: string; failed: string; bytes: string }[] =
+      await manager.query(
+        `WITH wanted AS (
            SELECT m.x, m.y FROM unnest($4::int[], $5::int[]) AS m(x, y)),
          existing AS (
            SELECT t.x, t.y, t.status, t.blob_sha256 FROM wanted w
@@ -198,14 +205,14 @@ export class TileIndexRepository {
            FROM added a
            JOIN existing e ON e.x = a.x AND e.y = a.y
            LEFT JOIN tile_blob b ON b.sha256 = e.blob_sha256`,
-      [
-        commit.regionId,
-        commit.zoom,
-        commit.sourceId,
-        commit.members.map((member) => member.x),
-        commit.members.map((member) => member.y),
-      ],
-    );
+        [
+          commit.regionId,
+          commit.zoom,
+          commit.sourceId,
+          commit.members.map((member) => member.x),
+          commit.members.map((member) => member.y),
+        ],
+      );
     if (Number(counts.existing) < Number(counts.wanted)) {
       throw new TilesVanishedError(Number(counts.wanted) - Number(counts.existing));
     }
