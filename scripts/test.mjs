@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: brings the local stack up (with the command-line test tools), then runs jest over every
+// `npm test`: brings the local stack up (with the command-line test tools), builds, then runs jest over every
 // project (unit, integration, e2e). Extra arguments go to jest: `npm test -- --selectProjects unit`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -22,6 +22,13 @@ if (stack.status !== 0) {
     `test: the local stack did not come up (exit ${stack.status ?? stack.signal}); not running jest.`,
   );
   process.exit(stack.status || 1);
+}
+
+// Process-level tests (kill -9, SIGTERM, bad configuration) run the apps from the build output.
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repositoryRoot, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error(`test: npm run build failed (exit ${build.status ?? build.signal}); not running jest.`);
+  process.exit(build.status || 1);
 }
 
 // Two workers for two cores; an explicit worker setting from the caller wins.

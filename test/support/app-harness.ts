@@ -110,3 +110,17 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 }
+
+/** A port nothing listens on right now (the OS picks it), for processes that must be told their port. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

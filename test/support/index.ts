@@ -2,3 +2,4 @@ export * from './stack-env';
 export * from './test-database';
 export * from './app-harness';
 export * from './graphql-client';
+export * from './operation-builder';

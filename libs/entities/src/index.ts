@@ -12,3 +12,4 @@ export * from './cache-submission.entity';
 export * from './job-batch.entity';
 export * from './repositories';
 export * from './job-progress';
+export { MIGRATIONS } from './migrations';
