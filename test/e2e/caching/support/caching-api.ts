@@ -1,9 +1,11 @@
+import type { Geometry } from 'geojson';
 import { TileCoord } from '@map-offline/geo';
 import { eventually, GraphqlClient } from '@map-offline/testing';
 
 export interface CacheAreaVariables {
   bbox?: number[];
-  geometry?: Record<string, unknown>;
+  // any JSON: invalid geometries are sent on purpose
+  geometry?: Geometry | Record<string, unknown>;
   minZoom?: number;
   maxZoom?: number;
   minScale?: number;

@@ -3,6 +3,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsCommand,
   S3Client,
@@ -20,6 +21,8 @@ export interface TestBucket {
   client: S3Client;
   /** true when the object exists (HEAD 200), false on 404 */
   exists(key: string): Promise<boolean>;
+  /** the object's bytes */
+  get(key: string): Promise<Buffer>;
   /** every key under the prefix */
   keys(prefix?: string): Promise<string[]>;
   drop(): Promise<void>;
@@ -54,6 +57,11 @@ export async function createTestBucket(): Promise<TestBucket> {
     name,
     client,
     keys,
+    get: async (key) => {
+      const object = await client.send(new GetObjectCommand({ Bucket: name, Key: key }));
+      if (!object.Body) throw new Error(`object ${key} has no body`);
+      return Buffer.from(await object.Body.transformToByteArray());
+    },
     exists: async (key) => {
       try {
         await client.send(new HeadObjectCommand({ Bucket: name, Key: key }));
