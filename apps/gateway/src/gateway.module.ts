@@ -14,6 +14,7 @@ import { StorageModule } from '@map-offline/storage';
 import { graphqlOptions } from './graphql/graphql-options';
 import { HealthModule } from './health/health.module';
 import { CachingModule } from './caching/caching.module';
+import { OperationsModule } from './operations/operations.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
 
 /** The gateway validates, authorises, records in PostgreSQL and enqueues; it never does the work. */
@@ -41,6 +42,7 @@ export class GatewayModule {
         StorageModule.forRoot(config.storage),
         HealthModule,
         CachingModule,
+        OperationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };

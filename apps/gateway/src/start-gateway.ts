@@ -4,10 +4,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { assertKeySourceAllowed } from '@map-offline/auth';
 import { AppConfig } from '@map-offline/config';
 import { AppLogger, createMetricsRegistry, NestLoggerAdapter, Readiness } from '@map-offline/observability';
-import { QueueProducer } from '@map-offline/queue';
+import { assertNoEvictionPolicy, QueueProducer, registerQueueGauges } from '@map-offline/queue';
 import { RunningProcess } from '@map-offline/runtime';
 import { GatewayModule } from './gateway.module';
 import { GATEWAY_READINESS } from './health/readiness.token';
+import { mountBullBoard } from './operations/bull-board';
 
 /** bytes: GraphQL documents and variables larger than this are refused before parsing */
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -21,16 +22,22 @@ export async function startGateway(config: AppConfig, logger: AppLogger): Promis
       logger: new NestLoggerAdapter(logger),
       abortOnError: false,
       bodyParser: false,
+      // The filesystem storage driver's presigned PUT checks the body's bytes, so they must stay unparsed.
+      rawBody: true,
     },
   );
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES });
   app.disable('x-powered-by');
+  const producer = app.get(QueueProducer);
+  // An evicting Redis can silently drop jobs: refuse to start on one.
+  await assertNoEvictionPolicy(producer.redis());
+  registerQueueGauges(registry, (name) => producer.queue(name));
+  mountBullBoard(app);
   await app.listen(config.gateway.port, config.gateway.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   logger.info({ url: `http://${config.gateway.host}:${port}/graphql` }, 'gateway ready');
 
   const readiness = app.get<Readiness>(GATEWAY_READINESS);
-  const producer = app.get(QueueProducer);
   return {
     port,
     stop: async () => {

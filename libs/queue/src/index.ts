@@ -9,3 +9,4 @@ export * from './job-handler-discovery';
 export * from './worker-host';
 export * from './queue.module';
 export * from './job-progress.channel';
+export * from './queue-metrics';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, MetricsTime, UnrecoverableError, Worker } from 'bullmq';
+import { Registry } from 'prom-client';
 import { Redis } from 'ioredis';
 import { InvalidJobError, parseJob, QueueName } from '@map-offline/contracts';
 import { AppLogger } from '@map-offline/observability';
@@ -7,6 +8,7 @@ import { BoundJobHandler, JobHandlerDiscovery } from './job-handler-discovery';
 import { createRedisConnection } from './redis-connection';
 import { QUEUE_SETTINGS, QueueSettings } from './queue-settings';
 import { assertNoEvictionPolicy } from './redis-policy.check';
+import { registerWorkerJobMetrics, WorkerJobMetrics } from './queue-metrics';
 
 export interface WorkerHostSettings {
   queue: QueueName;
@@ -18,6 +20,7 @@ export interface WorkerHostSettings {
 
 export const WORKER_HOST_SETTINGS = Symbol('WORKER_HOST_SETTINGS');
 export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
+export const WORKER_METRICS_REGISTRY = Symbol('WORKER_METRICS_REGISTRY');
 
 /**
  * Runs one queue's jobs: re-validates each payload at the consumer (outside producers write to Redis
@@ -29,13 +32,17 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   private worker?: Worker;
   private connection?: Redis;
   private handlers = new Map<string, BoundJobHandler>();
+  private readonly metrics: WorkerJobMetrics;
 
   constructor(
     @Inject(QUEUE_SETTINGS) private readonly queueSettings: QueueSettings,
     @Inject(WORKER_HOST_SETTINGS) private readonly settings: WorkerHostSettings,
     @Inject(WORKER_LOGGER) private readonly logger: AppLogger,
     private readonly discovery: JobHandlerDiscovery,
-  ) {}
+    @Inject(WORKER_METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.metrics = registerWorkerJobMetrics(registry);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.handlers = this.discovery.handlersFor(this.settings.queue);
@@ -50,12 +57,17 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       prefix: this.queueSettings.prefix,
       concurrency: this.settings.concurrency,
       autorun: true,
+      // Per-minute completed/failed counts kept in Redis for a week: queueStats reads its 1/5/15-minute
+      // throughput from them, whichever worker did the work.
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     });
     this.worker.on('error', (error) =>
       this.logger.error({ err: error, queue: this.settings.queue }, 'worker error'),
     );
+    this.worker.on('completed', (job) => this.recordEnd(job, 'completed'));
     this.worker.on('failed', (job, error) => {
       if (!job) return;
+      this.recordEnd(job, 'failed');
       this.logger.warn(
         { ...this.jobFields(job), err: error },
         `job failed on attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}`,
@@ -124,6 +136,13 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       job,
       token,
     });
+  }
+
+  private recordEnd(job: Job, outcome: 'completed' | 'failed'): void {
+    const labels = { queue: this.settings.queue, job: job.name };
+    this.metrics[outcome].inc(labels);
+    if (job.processedOn)
+      this.metrics.duration.observe(labels, ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000);
   }
 
   private jobFields(job: Job): Record<string, unknown> {
