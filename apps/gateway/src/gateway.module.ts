@@ -8,10 +8,11 @@ import { AuthModule, TokenVerifier } from '@map-offline/auth';
 import { AppConfig } from '@map-offline/config';
 import { dataSourceOptions } from '@map-offline/entities';
 import { AppLogger } from '@map-offline/observability';
-import { QueueModule } from '@map-offline/queue';
+import { QueueModule, QueueProducer } from '@map-offline/queue';
 import { RuntimeValuesModule } from '@map-offline/runtime';
 import { StorageModule } from '@map-offline/storage';
 import { graphqlOptions } from './graphql/graphql-options';
+import { RequestRateLimiter } from './security/request-rate.limiter';
 import { HealthModule } from './health/health.module';
 import { CachingModule } from './caching/caching.module';
 import { OperationsModule } from './operations/operations.module';
@@ -36,8 +37,17 @@ export class GatewayModule {
         AuthModule.forRoot(config.auth),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [TokenVerifier],
-          useFactory: (verifier: TokenVerifier) => graphqlOptions(config, verifier),
+          inject: [TokenVerifier, QueueProducer],
+          useFactory: (verifier: TokenVerifier, producer: QueueProducer) =>
+            graphqlOptions(
+              config,
+              verifier,
+              new RequestRateLimiter(
+                producer.redis(),
+                config.redis.queuePrefix,
+                config.gateway.requestsPerMinute,
+              ),
+            ),
         }),
         StorageModule.forRoot(config.storage),
         HealthModule,

@@ -9,6 +9,8 @@ import { RunningProcess } from '@map-offline/runtime';
 import { GatewayModule } from './gateway.module';
 import { GATEWAY_READINESS } from './health/readiness.token';
 import { mountBullBoard } from './operations/bull-board';
+import { RequestRateLimiter } from './security/request-rate.limiter';
+import { requestRateMiddleware } from './security/request-rate.middleware';
 
 /** bytes: GraphQL documents and variables larger than this are refused before parsing */
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -26,9 +28,16 @@ export async function startGateway(config: AppConfig, logger: AppLogger): Promis
       rawBody: true,
     },
   );
+  const producer = app.get(QueueProducer);
+  // First middleware: a caller over its rate costs no parsing and no database work.
+  app.use(
+    requestRateMiddleware(
+      new RequestRateLimiter(producer.redis(), config.redis.queuePrefix, config.gateway.requestsPerMinute),
+      logger,
+    ),
+  );
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES });
   app.disable('x-powered-by');
-  const producer = app.get(QueueProducer);
   // An evicting Redis can silently drop jobs: refuse to start on one.
   await assertNoEvictionPolicy(producer.redis());
   registerQueueGauges(registry, (name) => producer.queue(name));

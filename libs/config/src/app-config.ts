@@ -53,7 +53,15 @@ export interface AppConfig {
   database: { url: string; poolSize: number };
   redis: { url: string; queuePrefix: string };
   storage: StorageSettings;
-  gateway: { host: string; port: number; publicBaseUrl: string };
+  gateway: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    maxQueryDepth: number;
+    maxQueryAliases: number;
+    maxQueryComplexity: number;
+    requestsPerMinute: number;
+  };
   health: { host: string; port: number };
   auth: {
     issuer: string;
@@ -101,7 +109,15 @@ export function loadAppConfig(app: AppName, env: NodeJS.ProcessEnv = process.env
     database: { url: values.DATABASE_URL, poolSize: values.DATABASE_POOL_SIZE },
     redis: { url: values.REDIS_URL, queuePrefix: values.QUEUE_PREFIX },
     storage,
-    gateway: { host: values.GATEWAY_HOST, port: values.GATEWAY_PORT, publicBaseUrl: values.PUBLIC_BASE_URL },
+    gateway: {
+      host: values.GATEWAY_HOST,
+      port: values.GATEWAY_PORT,
+      publicBaseUrl: values.PUBLIC_BASE_URL,
+      maxQueryDepth: values.GRAPHQL_MAX_DEPTH,
+      maxQueryAliases: values.GRAPHQL_MAX_ALIASES,
+      maxQueryComplexity: values.GRAPHQL_MAX_COMPLEXITY,
+      requestsPerMinute: values.RATE_LIMIT_REQUESTS_PER_MINUTE,
+    },
     health: { host: values.HEALTH_HOST, port: values.HEALTH_PORT ?? DEFAULT_HEALTH_PORTS[app] },
     auth: {
       issuer: values.AUTH_ISSUER,

@@ -103,6 +103,12 @@ export const environmentSchema = z.object({
   // milliseconds between checks of a paused job's batches
   PAUSED_BATCH_RECHECK_MS: positiveInteger(60_000).default(2_000),
 
+  // GraphQL abuse limits (per operation) and the per-token request rate shared by all gateway replicas
+  GRAPHQL_MAX_DEPTH: positiveInteger(100).default(12),
+  GRAPHQL_MAX_ALIASES: positiveInteger(1_000).default(30),
+  GRAPHQL_MAX_COMPLEXITY: positiveInteger(1_000_000).default(2_000),
+  RATE_LIMIT_REQUESTS_PER_MINUTE: positiveInteger(1_000_000).default(1_200),
+
   // milliseconds a stopping worker waits for active jobs before releasing them to another worker
   SHUTDOWN_GRACE_MS: positiveInteger(10 * 60 * 1000).default(30_000),
   WORKER_CONCURRENCY: positiveInteger(256).optional(),

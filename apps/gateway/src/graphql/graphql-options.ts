@@ -1,4 +1,5 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLError } from 'graphql';
 import { AppConfig } from '@map-offline/config';
 import {
   AuthError,
@@ -7,16 +8,30 @@ import {
   Principal,
   TokenVerifier,
 } from '@map-offline/auth';
+import { GraphqlGuardrails } from '../security/graphql-guardrails';
+import { RequestRateLimiter } from '../security/request-rate.limiter';
 
 interface WebSocketExtra {
   principal?: Principal;
+  /** the Authorization value the connection authenticated with, for per-token rate limits */
+  authorization?: string;
 }
 
 /**
  * Code-first schema (the TypeScript models are the source), GraphQL over HTTP at /graphql and
- * subscriptions over graphql-ws on the same path. Introspection is off in production.
+ * subscriptions over graphql-ws on the same path, with the same limits on both. Introspection is off
+ * in production.
  */
-export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  verifier: TokenVerifier,
+  limiter: RequestRateLimiter,
+): ApolloDriverConfig {
+  const guardrails = new GraphqlGuardrails({
+    maxDepth: config.gateway.maxQueryDepth,
+    maxAliases: config.gateway.maxQueryAliases,
+    maxComplexity: config.gateway.maxQueryComplexity,
+  });
   return {
     // Keeps 401/403 as real HTTP statuses and runs guards on field resolvers too.
     ...authGraphqlDriverOptions(),
@@ -26,6 +41,8 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): Apol
     introspection: !config.isProduction,
     playground: false,
     includeStacktraceInErrorResponses: !config.isProduction,
+    validationRules: guardrails.validationRules(),
+    plugins: [guardrails.plugin()],
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
@@ -33,12 +50,32 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): Apol
         onConnect: async (context) => {
           try {
             const principal = await authenticateConnectionParams(verifier, context.connectionParams);
-            (context.extra as WebSocketExtra).principal = principal;
+            const extra = context.extra as WebSocketExtra;
+            extra.principal = principal;
+            extra.authorization = String(context.connectionParams?.authorization ?? '');
             return true;
           } catch (error) {
             if (error instanceof AuthError) return false;
             throw error;
           }
+        },
+        onSubscribe: async (context, _id, payload) => {
+          const extra = context.extra as WebSocketExtra;
+          const decision = await limiter
+            .take(RequestRateLimiter.callerKey(extra.authorization, undefined))
+            .catch(() => ({ allowed: true, retryAfterSeconds: 0 }));
+          if (!decision.allowed) {
+            return [
+              new GraphQLError(`rate limit exceeded; retry after ${decision.retryAfterSeconds} s`, {
+                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: decision.retryAfterSeconds },
+              }),
+            ];
+          }
+          return guardrails.checkSubscription(
+            payload.query,
+            payload.variables ?? undefined,
+            payload.operationName ?? undefined,
+          );
         },
       },
     },
