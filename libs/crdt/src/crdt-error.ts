@@ -21,6 +21,10 @@ export enum CrdtErrorCode {
   INVALID_CHANGE = 'INVALID_CHANGE',
   FEATURE_MISMATCH = 'FEATURE_MISMATCH',
   CONFLICT_NOT_FOUND = 'CONFLICT_NOT_FOUND',
+  /** A layer's property schema is not the supported JSON Schema subset. */
+  INVALID_SCHEMA = 'INVALID_SCHEMA',
+  /** A change's properties break its layer's property schema. */
+  SCHEMA_VIOLATION = 'SCHEMA_VIOLATION',
 }
 
 /**

@@ -14,3 +14,4 @@ export { canonicalStateJson, finalizeState, mergeStates, pickWinner, stateFromCh
 export * from './apply-change';
 export * from './resolve-conflict';
 export * from './materialize-feature';
+export * from './property-schema';
