@@ -1,6 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { AppConfig } from '@map-offline/config';
 import { QueueProducer } from '@map-offline/queue';
+import { APP_CONFIG } from '@map-offline/runtime';
 import {
+  createAddressPolicy,
   createUpstreamTileClient,
   tileKey as upstreamTileKey,
   UpstreamTileClient,
@@ -57,9 +60,14 @@ export class UpstreamTileFetcher extends TileFetcher implements OnApplicationShu
 export const upstreamFetcherProvider: Provider[] = [
   {
     provide: UPSTREAM_TILE_CLIENT,
-    inject: [QueueProducer],
-    // The rate limit of a source is shared by every seeder through Redis.
-    useFactory: (producer: QueueProducer) => createUpstreamTileClient({ redis: producer.redis() }),
+    inject: [QueueProducer, APP_CONFIG],
+    // The rate limit of a source is shared by every seeder through Redis; every connection's resolved
+    // address is checked against the SSRF policy, so a template (or a DNS answer) cannot reach internal services.
+    useFactory: (producer: QueueProducer, config: AppConfig) =>
+      createUpstreamTileClient({
+        redis: producer.redis(),
+        checkAddress: createAddressPolicy(config.caching.allowedInternalCidrs),
+      }),
   },
   { provide: TileFetcher, useClass: UpstreamTileFetcher },
 ];

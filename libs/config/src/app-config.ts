@@ -73,6 +73,8 @@ export interface AppConfig {
   worker: { concurrency: number; shutdownGraceMs: number };
   caching: {
     allowedSourceHosts: string[];
+    /** internal CIDRs upstream connections may reach; everything internal is refused otherwise */
+    allowedInternalCidrs: string[];
     maxTilesPerJob: number;
     seedBatchSize: number;
     pausedBatchRecheckMs: number;
@@ -134,6 +136,7 @@ export function loadAppConfig(app: AppName, env: NodeJS.ProcessEnv = process.env
       // Local runs fetch from the fixture server on loopback; production must list its upstreams.
       allowedSourceHosts:
         values.TILE_SOURCE_ALLOWED_HOSTS ?? (isProduction ? [] : ['127.0.0.1', 'localhost']),
+      allowedInternalCidrs: values.UPSTREAM_ALLOWED_INTERNAL_CIDRS ?? (isProduction ? [] : ['127.0.0.0/8']),
       maxTilesPerJob: values.CACHE_MAX_TILES_PER_JOB,
       seedBatchSize: values.SEED_BATCH_SIZE,
       pausedBatchRecheckMs: values.PAUSED_BATCH_RECHECK_MS,

@@ -97,6 +97,8 @@ export const environmentSchema = z.object({
 
   // Hosts tile source URL templates may name; "*" allows any (not recommended). Empty = none.
   TILE_SOURCE_ALLOWED_HOSTS: commaSeparatedList.optional(),
+  // Internal address ranges tile sources may reach (SSRF policy); public addresses are always allowed.
+  UPSTREAM_ALLOWED_INTERNAL_CIDRS: commaSeparatedList.optional(),
   CACHE_MAX_TILES_PER_JOB: positiveInteger(1_000_000_000).default(2_000_000),
   // tiles per seed-batch job: a few hundred keeps retries cheap and index upserts efficient
   SEED_BATCH_SIZE: positiveInteger(1_000).default(500),

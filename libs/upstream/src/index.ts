@@ -23,3 +23,4 @@ export * from './upstream-client-settings';
 export * from './user-agent';
 export * from './upstream-tile-client';
 export * from './create-upstream-tile-client';
+export * from './address-policy';

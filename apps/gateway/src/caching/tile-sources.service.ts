@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AppConfig } from '@map-offline/config';
@@ -5,7 +6,7 @@ import { assertObjectId, DomainError, DomainErrorCode, invalidInput, notFound } 
 import { assertZoomRange } from '@map-offline/geo';
 import { TileSourceEntity } from '@map-offline/entities';
 import { APP_CONFIG } from '@map-offline/runtime';
-import { compileTileSource } from '@map-offline/upstream';
+import { compileTileSource, createAddressPolicy } from '@map-offline/upstream';
 import { RegisterTileSourceInput } from './register-tile-source.input';
 import { TileFormatValue, TileSchemeValue, TileSource } from './tile-source.model';
 
@@ -93,9 +94,22 @@ export class TileSourcesService {
       headers: Object.fromEntries(input.headers.map((header) => [header.name, header.value])),
     });
     const allowed = this.config.caching.allowedSourceHosts;
+    const addressAllowed = createAddressPolicy(this.config.caching.allowedInternalCidrs);
     for (const host of template.hosts) {
       // An entry may name a host ("tiles.example.org") or a host and port ("127.0.0.1:4200").
       const hostname = host.toLowerCase().replace(/:\d+$/, '');
+      // IP literals (URL parsing has already turned 2130706433 or 0x7f.1 into dotted form) are checked
+      // now; names are checked again at connect time by the seeder, after DNS.
+      const literal = hostname.replace(/^\[|\]$/g, '');
+      if (
+        isIP(literal) &&
+        !addressAllowed(literal, { hostname: literal, family: isIP(literal) === 6 ? 6 : 4 })
+      ) {
+        throw invalidInput(
+          'urlTemplate',
+          `address ${literal} is internal (loopback, link-local or private) and not allowed`,
+        );
+      }
       if (!allowed.includes('*') && !allowed.includes(host.toLowerCase()) && !allowed.includes(hostname)) {
         throw invalidInput(
           'urlTemplate',
