@@ -6,6 +6,12 @@ import { TileBlobEntity } from './tile-blob.entity';
 import { RegionTileEntity } from './region-tile.entity';
 import { TileSourceEntity } from './tile-source.entity';
 import { TileEntity } from './tile.entity';
+import { LayerEntity } from './layer.entity';
+import { FeatureEntity } from './feature.entity';
+import { FeatureChangeEntity } from './feature-change.entity';
+import { ConflictEntity } from './conflict.entity';
+import { DeviceEntity } from './device.entity';
+import { SyncBatchEntity } from './sync-batch.entity';
 
 export const ENTITIES = [
   TileSourceEntity,
@@ -16,4 +22,10 @@ export const ENTITIES = [
   JobRunEntity,
   JobBatchEntity,
   CacheSubmissionEntity,
+  LayerEntity,
+  FeatureEntity,
+  FeatureChangeEntity,
+  ConflictEntity,
+  DeviceEntity,
+  SyncBatchEntity,
 ];
