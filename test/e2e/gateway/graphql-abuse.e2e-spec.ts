@@ -15,7 +15,7 @@ describe('hostile GraphQL input', () => {
 
   beforeAll(async () => {
     world = await createTestWorld({
-      GRAPHQL_MAX_DEPTH: '6',
+      GRAPHQL_MAX_DEPTH: '3',
       GRAPHQL_MAX_ALIASES: '5',
       GRAPHQL_MAX_COMPLEXITY: '40',
       RATE_LIMIT_REQUESTS_PER_MINUTE: '1000',
@@ -32,10 +32,12 @@ describe('hostile GraphQL input', () => {
   });
 
   it('refuses a document nested past the depth limit, naming the limit', async () => {
-    const deep = '{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }';
-    const result = await new GraphqlClient(baseUrl, token).request(deep);
+    // job -> progress -> perZoom -> zoom is 4 deep; this world allows 3.
+    const deep = '{ job(id: "00000000-0000-4000-8000-000000000000") { progress { perZoom { zoom } } } }';
+    const client = new GraphqlClient(baseUrl, token);
+    const result = await client.request(deep);
     expect(result.status).toBe(400);
-    expect(result.errors?.[0].message).toMatch(/query depth \d+ is over the limit of 6/);
+    expect(result.errors?.[0].message).toBe('query depth 4 is over the limit of 3');
     // Apollo reports every validation-rule failure as GRAPHQL_VALIDATION_FAILED; the message names the limit.
     expect(result.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });

@@ -24,7 +24,7 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
     }
     return {
       OperationDefinition(operation: OperationDefinitionNode) {
-        const depth = selectionDepth(operation.selectionSet, fragments, new Set());
+        const depth = selectionDepth(withoutIntrospection(operation.selectionSet), fragments, new Set());
         if (depth > maxDepth) {
           context.reportError(
             new GraphQLError(`query depth ${depth} is over the limit of ${maxDepth}`, {
@@ -35,6 +35,20 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         }
       },
     };
+  };
+}
+
+/**
+ * Introspection (__schema, __type) is left out of the depth count: its shape is fixed by the spec (the
+ * standard query nests TypeRef 15 deep, so it cannot recurse without bound), tools need it in development,
+ * and production serves none.
+ */
+function withoutIntrospection(selectionSet: SelectionSetNode): SelectionSetNode {
+  return {
+    ...selectionSet,
+    selections: selectionSet.selections.filter(
+      (selection) => !(selection.kind === Kind.FIELD && selection.name.value.startsWith('__')),
+    ),
   };
 }
 
