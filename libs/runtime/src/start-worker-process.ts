@@ -52,6 +52,7 @@ export async function startWorkerProcess(
           shutdownGraceMs: config.worker.shutdownGraceMs,
         },
         logger,
+        registry,
       ),
       RuntimeValuesModule.forRoot(config, logger, registry),
       definition.featureModule(config),
