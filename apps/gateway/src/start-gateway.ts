@@ -12,8 +12,11 @@ import { mountBullBoard } from './operations/bull-board';
 import { RequestRateLimiter } from './security/request-rate.limiter';
 import { requestRateMiddleware } from './security/request-rate.middleware';
 
-/** bytes: GraphQL documents and variables larger than this are refused before parsing */
-const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+/**
+ * bytes: GraphQL documents and variables larger than this are refused before parsing. Large enough for an
+ * area at the 100,000-position limit (about 1.5-4 MB of GeoJSON), small enough to bound memory per request.
+ */
+const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
 
 export async function startGateway(config: AppConfig, logger: AppLogger): Promise<RunningProcess> {
   assertKeySourceAllowed(config.auth, config.environment);
