@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import type { Geometry } from 'geojson';
+import { DataSource, EntityManager } from 'typeorm';
+import type { FeatureState, JsonValue, VectorClock } from '@map-offline/crdt';
+
+/** What the merge writes for one feature: the merged state and the values in force derived from it. */
+export interface FeatureStateWrite {
+  id: string;
+  state: FeatureState;
+  deleted: boolean;
+  geometry: Geometry | null;
+  properties: Record<string, JsonValue>;
+  versionVector: VectorClock;
+  openConflicts: number;
+  /** server sequence of the last change of this merge that altered the feature */
+  sequence: number;
+}
+
+export interface StoredFeature {
+  layerId: string;
+  id: string;
+  state: FeatureState;
+  sequence: number;
+}
+
+/** [west, south, east, north] in degrees; west > east crosses the antimeridian. */
+export type BoundingBox = [number, number, number, number];
+
+interface StoredFeatureRow {
+  layer_id: string;
+  id: string;
+  state: FeatureState;
+  sequence: string;
+}
+
+const FEATURE_COLUMNS = 'layer_id, id, state, sequence';
+
+/**
+ * Features in SQL. The merge locks exactly the features a batch touches, always in id order so two
+ * merges that share features wait for each other instead of deadlocking.
+ */
+@Injectable()
+export class SyncFeatureRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Locks the features (creating empty rows for new ids first, so a new feature is locked like an
+   * existing one and two batches creating it serialise) and returns their states; undefined = new.
+   */
+  async lockFeatures(
+    manager: EntityManager,
+    organisationId: string,
+    layerId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, FeatureState | undefined>> {
+    const sorted = [...new Set(ids)].sort();
+    await manager.query(
+      `INSERT INTO feature (layer_id, id, organisation_id)
+       SELECT $1, wanted.id, $2 FROM unnest($3::uuid[]) AS wanted(id) ORDER BY wanted.id
+       ON CONFLICT (layer_id, id) DO NOTHING`,
+      [layerId, organisationId, sorted],
+    );
+    const rows: { id: string; state: FeatureState | null }[] = await manager.query(
+      `SELECT id, state FROM feature WHERE layer_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+      [layerId, sorted],
+    );
+    return new Map(rows.map((row) => [row.id, row.state ?? undefined]));
+  }
+
+  /** Writes merged states; the geometry column is 2D for the spatial index (the state keeps Z). */
+  async writeStates(
+    manager: EntityManager,
+    layerId: string,
+    writes: readonly FeatureStateWrite[],
+  ): Promise<void> {
+    if (writes.length === 0) return;
+    const records = writes.map((write) => ({
+      id: write.id,
+      state: write.state,
+      deleted: write.deleted,
+      geometry: write.geometry,
+      properties: write.properties,
+      version_vector: write.versionVector,
+      open_conflicts: write.openConflicts,
+      sequence: write.sequence,
+    }));
+    await manager.query(
+      `UPDATE feature AS f
+          SET state = r.state, deleted = r.deleted, properties = r.properties,
+              version_vector = r.version_vector, open_conflicts = r.open_conflicts, sequence = r.sequence,
+              geometry = CASE WHEN r.geometry IS NULL OR r.geometry = 'null'::jsonb THEN NULL
+                              ELSE ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry::text), 4326)) END,
+              updated_at = now()
+         FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, state jsonb, deleted boolean, geometry jsonb,
+              properties jsonb, version_vector jsonb, open_conflicts integer, sequence bigint)
+        WHERE f.layer_id = $1 AND f.id = r.id`,
+      [layerId, JSON.stringify(records)],
+    );
+  }
+
+  /** Every feature changed after `since` (tombstones included), oldest change first. */
+  async changedSince(
+    organisationId: string,
+    layerId: string,
+    since: number,
+    first: number,
+  ): Promise<StoredFeature[]> {
+    const rows: StoredFeatureRow[] = await this.dataSource.query(
+      `SELECT ${FEATURE_COLUMNS} FROM feature
+        WHERE layer_id = $1 AND organisation_id = $2 AND sequence > $3
+        ORDER BY sequence LIMIT $4`,
+      [layerId, organisationId, since, first],
+    );
+    return rows.map(toStoredFeature);
+  }
+
+  /** Features whose geometry meets the box (or all with bbox null), in id order after `after`. */
+  async within(
+    organisationId: string,
+    layerId: string,
+    bbox: BoundingBox | null,
+    options: { first: number; after: string | null; includeDeleted: boolean },
+  ): Promise<StoredFeature[]> {
+    const values: unknown[] = [layerId, organisationId, options.includeDeleted, options.after, options.first];
+    let spatial = '';
+    if (bbox !== null) {
+      const [west, south, east, north] = bbox;
+      // A box across the antimeridian is two boxes.
+      const boxes: BoundingBox[] =
+        west <= east
+          ? [bbox]
+          : [
+              [west, south, 180, north],
+              [-180, south, east, north],
+            ];
+      const conditions = boxes.map((box) => {
+        const first = values.length + 1;
+        values.push(...box);
+        const envelope = `ST_MakeEnvelope($${first}, $${first + 1}, $${first + 2}, $${first + 3}, 4326)`;
+        return `(geometry && ${envelope} AND ST_Intersects(geometry, ${envelope}))`;
+      });
+      spatial = `AND (${conditions.join(' OR ')})`;
+    }
+    const rows: StoredFeatureRow[] = await this.dataSource.query(
+      `SELECT ${FEATURE_COLUMNS} FROM feature
+        WHERE layer_id = $1 AND organisation_id = $2 AND state IS NOT NULL AND ($3::boolean OR NOT deleted)
+          AND ($4::uuid IS NULL OR id > $4::uuid) ${spatial}
+        ORDER BY id LIMIT $5`,
+      values,
+    );
+    return rows.map(toStoredFeature);
+  }
+
+  async find(organisationId: string, layerId: string, id: string): Promise<StoredFeature | null> {
+    const rows: StoredFeatureRow[] = await this.dataSource.query(
+      `SELECT ${FEATURE_COLUMNS} FROM feature
+        WHERE layer_id = $1 AND organisation_id = $2 AND id = $3 AND state IS NOT NULL`,
+      [layerId, organisationId, id],
+    );
+    return rows.length === 0 ? null : toStoredFeature(rows[0]);
+  }
+}
+
+function toStoredFeature(row: StoredFeatureRow): StoredFeature {
+  return { layerId: row.layer_id, id: row.id, state: row.state, sequence: Number(row.sequence) };
+}
