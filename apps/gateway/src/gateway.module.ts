@@ -16,6 +16,7 @@ import { RequestRateLimiter } from './security/request-rate.limiter';
 import { HealthModule } from './health/health.module';
 import { CachingModule } from './caching/caching.module';
 import { OperationsModule } from './operations/operations.module';
+import { UploadsModule } from './uploads/uploads.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
 
 /** The gateway validates, authorises, records in PostgreSQL and enqueues; it never does the work. */
@@ -53,6 +54,7 @@ export class GatewayModule {
         HealthModule,
         CachingModule,
         OperationsModule,
+        UploadsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
