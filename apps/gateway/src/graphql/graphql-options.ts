@@ -52,7 +52,8 @@ export function graphqlOptions(
             const principal = await authenticateConnectionParams(verifier, context.connectionParams);
             const extra = context.extra as WebSocketExtra;
             extra.principal = principal;
-            extra.authorization = String(context.connectionParams?.authorization ?? '');
+            const authorization = context.connectionParams?.authorization;
+            extra.authorization = typeof authorization === 'string' ? authorization : '';
             return true;
           } catch (error) {
             if (error instanceof AuthError) return false;
