@@ -1,7 +1,7 @@
 import { signDevelopmentToken } from '@map-offline/auth';
 import { Scope } from '@map-offline/auth';
 
-export interface GraphqlResponse<T> {
+export interface GraphqlResponse<T = Record<string, unknown>> {
   status: number;
   data?: T;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
