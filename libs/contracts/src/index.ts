@@ -7,3 +7,4 @@ export * from './jobs/common-fields';
 export * from './jobs/tile-seeding.jobs';
 export * from './job-progress-event';
 export * from './domain-error';
+export * from './jobs/sync.jobs';

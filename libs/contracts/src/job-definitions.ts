@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { releaseRegionPayload, seedBatchPayload, seedRegionPayload } from './jobs/tile-seeding.jobs';
 import { QueueName } from './queue-name';
+import { mergeBatchPayload } from './jobs/sync.jobs';
 
 export interface JobDefinition {
   queue: QueueName;
@@ -28,6 +29,11 @@ export const JOB_DEFINITIONS = {
     queue: QueueName.TileSeeding,
     payload: releaseRegionPayload,
     description: 'Delete a cache region, releasing tiles no other region uses and collecting their blobs.',
+  },
+  'merge-batch': {
+    queue: QueueName.SyncMerge,
+    payload: mergeBatchPayload,
+    description: 'Merge one stored batch of offline edits into the layer, in one transaction.',
   },
 } as const satisfies Record<string, JobDefinition>;
 
