@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { isValidTile, TileCoord } from '@map-offline/geo';
 import { FaultInjector } from './fault-injector';
 import { FaultSettings, FaultSettingsInput } from './fault-settings.schema';
@@ -191,17 +192,26 @@ export async function startFixtureTileServer(
     });
   };
 
-  // Timers are tracked so that close() does not wait for delayed answers.
+  // Timers are tracked so that close() does not wait for delayed answers. Node starts a timer from the
+  // event loop's cached clock (whole milliseconds, taken before this request's callback ran), so it can
+  // fire up to about a millisecond early; a timer that fires before the due time waits again, so the
+  // injected latency is a floor, as tests and clients measuring it expect.
   const respondLater = (delayMs: number, respond: () => void): void => {
     if (delayMs <= 0) {
       respond();
       return;
     }
-    const timer = setTimeout(() => {
-      pendingTimers.delete(timer);
-      respond();
-    }, delayMs);
-    pendingTimers.add(timer);
+    const dueAt = performance.now() + delayMs;
+    const wait = (waitMs: number): void => {
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer);
+        const remainingMs = dueAt - performance.now();
+        if (remainingMs > 0) wait(remainingMs);
+        else respond();
+      }, Math.ceil(waitMs));
+      pendingTimers.add(timer);
+    };
+    wait(delayMs);
   };
 
   const server: Server = createServer((request, response) => {
