@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './app-harness';
 export * from './graphql-client';
 export * from './operation-builder';
+export * from './private-redis';
