@@ -106,10 +106,11 @@ function withJsonBody(
     try {
       use(body);
     } catch (error) {
-      // Invalid settings are the caller's mistake: answer 400 with zod's field messages.
+      // Invalid settings are the caller's mistake: answer 400 with zod's field messages. Anything else
+      // is a bug here; answer 500 rather than throw from an event handler, which would end the process.
       if (error instanceof z.ZodError)
         sendJson(response, 400, { error: 'invalid body', issues: error.issues });
-      else throw error;
+      else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
     }
   });
 }
