@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Checks docker/docker-compose.yml without a Docker engine or the compose plugin: it parses, every
-// depends_on names a real service, and every long-running service has a health check.
+// depends_on names a real service, every long-running service has a health check, and every app runs confined
+// (read-only root, no capabilities) with time to drain on stop.
 // Uses js-yaml, which is already in node_modules (through eslint); no extra dependency.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,11 +41,29 @@ for (const [name, service] of Object.entries(services)) {
     if (!(dependency in services)) problems.push(`${name}: depends_on unknown service ${dependency}`);
   }
   if (!oneShotServices.has(name) && !service.healthcheck) problems.push(`${name}: no healthcheck`);
+  const command = Array.isArray(service.command) ? service.command.join(' ') : String(service.command ?? '');
+  if (/dist\/apps\/(gateway|tile-seeder|packager|sync-merger)\//.test(command)) {
+    if (service.read_only !== true) problems.push(`${name}: root filesystem is not read_only`);
+    if (!(service.cap_drop ?? []).includes('ALL')) problems.push(`${name}: does not drop ALL capabilities`);
+    // seconds: the drain (SHUTDOWN_GRACE_MS, 30 s by default) and closing must fit before compose kills it
+    if (durationSeconds(service.stop_grace_period ?? '10s') < 35) {
+      problems.push(`${name}: stop_grace_period is shorter than the 30 s job drain plus closing`);
+    }
+  }
   for (const port of service.ports ?? []) {
     if (!String(port).startsWith('127.0.0.1:'))
       problems.push(`${name}: port ${port} is not bound to 127.0.0.1`);
   }
 }
+/** Compose durations such as "45s", "1m30s" in seconds. */
+function durationSeconds(value) {
+  let seconds = 0;
+  for (const [, amount, unit] of String(value).matchAll(/(\d+)(h|m|s)/g)) {
+    seconds += Number(amount) * { h: 3600, m: 60, s: 1 }[unit];
+  }
+  return seconds;
+}
+
 if (problems.length > 0) {
   console.error(`${path.relative(process.cwd(), file)} has problems:\n  ${problems.join('\n  ')}`);
   process.exit(1);
