@@ -220,6 +220,25 @@ describe.each(DRIVERS)('presigned tile uploads, %s driver (e2e)', (driver) => {
     await expectNothingIndexed(tile, input.sha256);
   });
 
+  it('refuses a body larger than any tile', async () => {
+    const tile = takeTile();
+    const bytes = await freshPng();
+    const input = uploadOf(tile, bytes);
+    const ticket = await requestOne(input);
+    if (!ticket.upload) throw new Error('no upload');
+    const huge = Buffer.concat([bytes, Buffer.alloc(5 * 1024 * 1024)]); // over the 4 MiB tile limit
+
+    const put = await putObject(ticket.upload.url, ticket.upload.headers, huge);
+    expect(put.status).toBe(driver === 'filesystem' ? 400 : 200);
+    const confirmed = await confirmUploads(stack.api, regionId, [input]);
+    expect(confirmed.data?.confirmTileUploads.tiles[0]).toMatchObject(
+      driver === 'filesystem'
+        ? { status: 'NOT_UPLOADED', objectDeleted: false }
+        : { status: 'SIZE_MISMATCH', objectDeleted: true },
+    );
+    await expectNothingIndexed(tile, input.sha256);
+  });
+
   it('refuses an upload to an expired URL', async () => {
     const tile = takeTile();
     const bytes = await freshPng();

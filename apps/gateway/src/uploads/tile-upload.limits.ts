@@ -10,7 +10,7 @@ export const TILE_UPLOAD_LIMITS = {
   /** Seconds; a URL is a bearer credential for one key, so it should not outlive an upload session. */
   maxExpirySeconds: 3_600,
   /** Objects read back and hashed at once during a confirmation (memory: one stream chunk each). */
-  verifyConcurrency: 8,
+  verifyConcurrency: 16,
   /** Presigned URLs signed at once (local HMAC work for S3, no request). */
   presignConcurrency: 16,
 } as const;

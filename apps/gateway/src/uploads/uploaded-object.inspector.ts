@@ -23,16 +23,17 @@ export class UploadedObjectInspector {
   constructor(private readonly storage: ObjectStorage) {}
 
   async inspect(sha256: string): Promise<ObjectInspection> {
-    const key = blobKeyForSha256(sha256);
-    const head = await this.storage.head(key);
-    if (head === null) return { kind: 'missing' };
-    if (head.size > TILE_UPLOAD_LIMITS.maxTileBytes) return { kind: 'oversized', sizeBytes: head.size };
     let object;
     try {
-      object = await this.storage.getStream(key);
+      // One GET, no HEAD first: its headers give the size before any of the body is read.
+      object = await this.storage.getStream(blobKeyForSha256(sha256));
     } catch (error) {
       if (isStorageError(error) && error.code === StorageErrorCode.NOT_FOUND) return { kind: 'missing' };
       throw error;
+    }
+    if (object.totalSize > TILE_UPLOAD_LIMITS.maxTileBytes) {
+      object.body.destroy();
+      return { kind: 'oversized', sizeBytes: object.totalSize };
     }
     const hash = createHash('sha256');
     const leading: Buffer[] = [];
@@ -40,7 +41,7 @@ export class UploadedObjectInspector {
     let sizeBytes = 0;
     for await (const chunk of object.body as AsyncIterable<Buffer>) {
       sizeBytes += chunk.length;
-      // The object may have been replaced by a larger one since the HEAD.
+      // Defensive: a server that under-reports the length must not make this read unbounded.
       if (sizeBytes > TILE_UPLOAD_LIMITS.maxTileBytes) {
         object.body.destroy();
         return { kind: 'oversized', sizeBytes };

@@ -17,7 +17,7 @@ import {
 export const BLOB_UPLOAD_LOCK_CLASS = 0x54_55_50_4c; // "TUPL"
 
 /** HEAD requests in flight while the index transaction checks objects (each holds no row lock of others). */
-const OBJECT_CHECK_CONCURRENCY = 8;
+const OBJECT_CHECK_CONCURRENCY = 16;
 /** Attempts of one index transaction when PostgreSQL picks it as a deadlock victim. */
 const DEADLOCK_ATTEMPTS = 3;
 const DEADLOCK_DETECTED = '40P01';
