@@ -52,6 +52,13 @@ export async function startInProcess(app: AppName, env: Record<string, string>):
         featureModule: (appConfig) => TileSeedingModule.forRoot(appConfig),
       });
     }
+    case 'sync-merger': {
+      const { SyncMergeModule } = await import('../../apps/sync-merger/src/sync-merge.module');
+      return startWorkerProcess(config, logger, {
+        queue: QueueName.SyncMerge,
+        featureModule: () => SyncMergeModule,
+      });
+    }
     default:
       throw new Error(`startInProcess does not know ${app} yet`);
   }

@@ -18,6 +18,7 @@ import { CachingModule } from './caching/caching.module';
 import { OperationsModule } from './operations/operations.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
+import { SyncModule } from './sync/sync.module';
 
 /** The gateway validates, authorises, records in PostgreSQL and enqueues; it never does the work. */
 @Module({})
@@ -55,6 +56,7 @@ export class GatewayModule {
         CachingModule,
         OperationsModule,
         UploadsModule,
+        SyncModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };

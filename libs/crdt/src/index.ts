@@ -15,3 +15,6 @@ export * from './apply-change';
 export * from './resolve-conflict';
 export * from './materialize-feature';
 export * from './property-schema';
+// Simulation helpers for the sync tests and the benchmark (pure; no I/O).
+export { FieldDevice } from './testing/field-device';
+export { SeededRandom } from './testing/seeded-random';
