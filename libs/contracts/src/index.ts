@@ -8,3 +8,4 @@ export * from './jobs/tile-seeding.jobs';
 export * from './job-progress-event';
 export * from './domain-error';
 export * from './jobs/sync.jobs';
+export * from './jobs/packaging.jobs';

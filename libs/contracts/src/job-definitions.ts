@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { releaseRegionPayload, seedBatchPayload, seedRegionPayload } from './jobs/tile-seeding.jobs';
+import { buildPackagePayload, deletePackagePayload } from './jobs/packaging.jobs';
 import { QueueName } from './queue-name';
 import { mergeBatchPayload } from './jobs/sync.jobs';
 
@@ -29,6 +30,16 @@ export const JOB_DEFINITIONS = {
     queue: QueueName.TileSeeding,
     payload: releaseRegionPayload,
     description: 'Delete a cache region, releasing tiles no other region uses and collecting their blobs.',
+  },
+  'build-package': {
+    queue: QueueName.Packaging,
+    payload: buildPackagePayload,
+    description: 'Pin the tiles of an offline package, write, verify and upload its file.',
+  },
+  'delete-package': {
+    queue: QueueName.Packaging,
+    payload: deletePackagePayload,
+    description: 'Delete an offline package: its object, then its tile pins and the tiles only it used.',
   },
   'merge-batch': {
     queue: QueueName.SyncMerge,
