@@ -222,7 +222,7 @@ function storageSettings(
   }
   return {
     driver: 's3',
-    endpoint: values.S3_ENDPOINT === '' ? undefined : values.S3_ENDPOINT,
+    endpoint: values.S3_ENDPOINT === 'aws' ? undefined : values.S3_ENDPOINT,
     region: values.S3_REGION,
     bucket: values.S3_BUCKET,
     accessKeyId: values.S3_ACCESS_KEY_ID,
@@ -230,7 +230,7 @@ function storageSettings(
     forcePathStyle: values.S3_FORCE_PATH_STYLE,
     multipartPartSizeBytes: values.S3_MULTIPART_PART_SIZE_BYTES,
     // AWS verifies checksums; other endpoints may mishandle the SDK's default streaming checksums.
-    checksumMode: values.S3_CHECKSUM_MODE ?? (values.S3_ENDPOINT === '' ? 'aws' : 'when-required'),
+    checksumMode: values.S3_CHECKSUM_MODE ?? (values.S3_ENDPOINT === 'aws' ? 'aws' : 'when-required'),
     presignEndpoint: values.S3_PRESIGN_ENDPOINT,
   };
 }

@@ -49,11 +49,14 @@ export async function oldestWaitingSeconds(queue: Queue, now = Date.now()): Prom
   return oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0;
 }
 
-/** Counters and durations a worker records as its jobs end. */
+/**
+ * Counters and durations a worker records as its jobs end. The label is job_name, not job: Prometheus keeps
+ * `job` for the scrape job and would rename ours to exported_job.
+ */
 export interface WorkerJobMetrics {
-  completed: Counter<'queue' | 'job'>;
-  failed: Counter<'queue' | 'job'>;
-  duration: Histogram<'queue' | 'job'>;
+  completed: Counter<'queue' | 'job_name'>;
+  failed: Counter<'queue' | 'job_name'>;
+  duration: Histogram<'queue' | 'job_name'>;
 }
 
 export function registerWorkerJobMetrics(registry: Registry): WorkerJobMetrics {
@@ -61,19 +64,19 @@ export function registerWorkerJobMetrics(registry: Registry): WorkerJobMetrics {
     completed: new Counter({
       name: 'mapoffline_queue_completed_total',
       help: 'Jobs completed by this worker',
-      labelNames: ['queue', 'job'],
+      labelNames: ['queue', 'job_name'],
       registers: [registry],
     }),
     failed: new Counter({
       name: 'mapoffline_queue_failed_total',
       help: 'Job attempts that failed in this worker (each retry counts)',
-      labelNames: ['queue', 'job'],
+      labelNames: ['queue', 'job_name'],
       registers: [registry],
     }),
     duration: new Histogram({
       name: 'mapoffline_job_duration_seconds',
       help: 'Time from a job starting to finishing, per attempt',
-      labelNames: ['queue', 'job'],
+      labelNames: ['queue', 'job_name'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),

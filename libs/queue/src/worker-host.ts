@@ -139,7 +139,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private recordEnd(job: Job, outcome: 'completed' | 'failed'): void {
-    const labels = { queue: this.settings.queue, job: job.name };
+    const labels = { queue: this.settings.queue, job_name: job.name };
     this.metrics[outcome].inc(labels);
     if (job.processedOn)
       this.metrics.duration.observe(labels, ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000);

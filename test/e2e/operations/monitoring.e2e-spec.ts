@@ -95,7 +95,7 @@ describe('monitoring: metrics, queue statistics and the queue dashboard', () => 
     const fetched = 'mapoffline_seeder_tiles_total{outcome="fetched",app="tile-seeder"}';
     expect((after.get(fetched) ?? 0) - (before.get(fetched) ?? 0)).toBeGreaterThan(0);
     const completed =
-      'mapoffline_queue_completed_total{queue="tile-seeding",job="seed-batch",app="tile-seeder"}';
+      'mapoffline_queue_completed_total{queue="tile-seeding",job_name="seed-batch",app="tile-seeder"}';
     expect(after.get(completed) ?? 0).toBeGreaterThan(before.get(completed) ?? 0);
     expect(
       after.get('mapoffline_seeder_upstream_responses_total{status="200",app="tile-seeder"}') ?? 0,
