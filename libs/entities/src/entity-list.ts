@@ -6,6 +6,8 @@ import { TileBlobEntity } from './tile-blob.entity';
 import { RegionTileEntity } from './region-tile.entity';
 import { TileSourceEntity } from './tile-source.entity';
 import { TileEntity } from './tile.entity';
+import { OfflinePackageEntity } from './offline-package.entity';
+import { OfflinePackageTileEntity } from './offline-package-tile.entity';
 import { LayerEntity } from './layer.entity';
 import { FeatureEntity } from './feature.entity';
 import { FeatureChangeEntity } from './feature-change.entity';
@@ -28,4 +30,6 @@ export const ENTITIES = [
   ConflictEntity,
   DeviceEntity,
   SyncBatchEntity,
+  OfflinePackageEntity,
+  OfflinePackageTileEntity,
 ];

@@ -19,3 +19,7 @@ export * from './feature-change.entity';
 export * from './conflict.entity';
 export * from './device.entity';
 export * from './sync-batch.entity';
+export * from './offline-package.entity';
+export * from './offline-package-tile.entity';
+export * from './offline-package.repository';
+export * from './offline-package-pin.repository';

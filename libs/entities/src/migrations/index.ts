@@ -1,5 +1,10 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { OfflineEditSync1764200000000 } from './1764200000000-offline-edit-sync';
+import { OfflinePackages1764300000000 } from './1764300000000-offline-packages';
 
 // Every migration that ships, oldest first. TypeORM records applied ones in the migrations table.
-export const MIGRATIONS = [InitialSchema1763800000000, OfflineEditSync1764200000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  OfflineEditSync1764200000000,
+  OfflinePackages1764300000000,
+];

@@ -12,9 +12,9 @@ export interface ReleasedChunk {
 
 /**
  * Releases a deleted region's tiles in chunks. A tile stays while any other region of the same source
- * (or, later, a package) holds it. Each chunk takes the source row FOR UPDATE, which waits for
- * in-flight seed batches of that source (they hold it FOR SHARE), so a batch never links a tile that
- * is being removed.
+ * holds it, or an offline package pins it (offline_package_tile). Each chunk takes the source row
+ * FOR UPDATE, which waits for in-flight seed batches of that source (they hold it FOR SHARE), so a
+ * batch never links a tile that is being removed.
  */
 @Injectable()
 export class RegionReleaseRepository {
@@ -36,6 +36,9 @@ export class RegionReleaseRepository {
                 SELECT 1 FROM region_tile other
                  WHERE other.source_id = $2 AND other.z = t.z AND other.x = t.x AND other.y = t.y
                    AND other.region_id <> $1)
+              AND NOT EXISTS (
+                SELECT 1 FROM offline_package_tile pin
+                 WHERE pin.source_id = $2 AND pin.z = t.z AND pin.x = t.x AND pin.y = t.y)
            RETURNING t.blob_sha256)
          SELECT 'member' AS kind, NULL AS blob_sha256 FROM gone
          UNION ALL
