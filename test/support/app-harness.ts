@@ -52,6 +52,13 @@ export async function startInProcess(app: AppName, env: Record<string, string>):
         featureModule: (appConfig) => TileSeedingModule.forRoot(appConfig),
       });
     }
+    case 'packager': {
+      const { PackagingModule } = await import('../../apps/packager/src/packaging.module');
+      return startWorkerProcess(config, logger, {
+        queue: QueueName.Packaging,
+        featureModule: (appConfig) => PackagingModule.forRoot(appConfig),
+      });
+    }
     case 'sync-merger': {
       const { SyncMergeModule } = await import('../../apps/sync-merger/src/sync-merge.module');
       return startWorkerProcess(config, logger, {

@@ -4,5 +4,8 @@ import { runProcess, startWorkerProcess } from '@map-offline/runtime';
 import { PackagingModule } from './packaging.module';
 
 runProcess('packager', (config, logger) =>
-  startWorkerProcess(config, logger, { queue: QueueName.Packaging, featureModule: () => PackagingModule }),
+  startWorkerProcess(config, logger, {
+    queue: QueueName.Packaging,
+    featureModule: (appConfig) => PackagingModule.forRoot(appConfig),
+  }),
 );
