@@ -2,7 +2,7 @@ export * from './fixture-tile-server';
 export * from './fault-settings.schema';
 export type { FixtureTileStats } from './request-stats';
 export type { TileSelection } from './tile-changes';
-export type { PrerenderOptions } from './prerender';
+export { tilesInBBox, type PrerenderOptions } from './prerender';
 export type { TileFormat } from './tile-request.parser';
 export { TILE_STYLES, type TileStyleName } from './tile-style';
 export { VECTOR_LAYER_NAMES } from './vector-tile.renderer';

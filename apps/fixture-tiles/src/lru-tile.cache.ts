@@ -1,7 +1,19 @@
-/** Least-recently-used map bounded by entry count and by bytes (the caller says what an entry weighs). */
+interface CacheSlot<Value> {
+  value: Value;
+  sizeBytes: number;
+  /** set by get(); an eviction pass gives a referenced entry a second chance instead of dropping it */
+  referenced: boolean;
+}
+
+/**
+ * A cache bounded by entry count and by bytes (the caller says what an entry weighs) that evicts
+ * about the least recently used entries: the "second chance" (CLOCK) approximation of LRU. A hit only
+ * sets a flag; it does not move the entry, because re-inserting on every hit (delete + set on the Map)
+ * costs a tile server serving 30,000 hits a second measurable CPU and garbage.
+ */
 export class LruTileCache<Value> {
-  // A Map iterates in insertion order: the first key is the least recently used one.
-  private readonly entries = new Map<string, { value: Value; sizeBytes: number }>();
+  // A Map iterates in insertion order: the first key is the oldest entry not given a second chance.
+  private readonly entries = new Map<string, CacheSlot<Value>>();
   private totalBytes = 0;
 
   constructor(
@@ -20,8 +32,7 @@ export class LruTileCache<Value> {
   get(key: string): Value | undefined {
     const found = this.entries.get(key);
     if (found === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, found);
+    found.referenced = true;
     return found.value;
   }
 
@@ -32,17 +43,29 @@ export class LruTileCache<Value> {
       this.entries.delete(key);
     }
     if (sizeBytes > this.maxBytes) return;
-    this.entries.set(key, { value, sizeBytes });
+    // A new entry counts as just used: the request that rendered it is about to send it.
+    this.entries.set(key, { value, sizeBytes, referenced: true });
     this.totalBytes += sizeBytes;
-    for (const [oldestKey, oldest] of this.entries) {
-      if (this.totalBytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
-      this.entries.delete(oldestKey);
-      this.totalBytes -= oldest.sizeBytes;
-    }
+    this.evict();
   }
 
   clear(): void {
     this.entries.clear();
     this.totalBytes = 0;
+  }
+
+  /** Drops the oldest unreferenced entries until both bounds hold; referenced ones move to the back. */
+  private evict(): void {
+    // Each entry is passed over at most twice (once to clear its flag), so this loop ends.
+    while (this.totalBytes > this.maxBytes || this.entries.size > this.maxEntries) {
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, CacheSlot<Value>];
+      this.entries.delete(oldestKey);
+      if (oldest.referenced) {
+        oldest.referenced = false;
+        this.entries.set(oldestKey, oldest);
+        continue;
+      }
+      this.totalBytes -= oldest.sizeBytes;
+    }
   }
 }

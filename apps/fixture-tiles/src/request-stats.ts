@@ -1,5 +1,4 @@
-import type { TileCoord } from '@map-offline/geo';
-import { tileKey } from './tile-changes';
+import { isValidTile, TileCoord, tilesPerSide } from '@map-offline/geo';
 
 /** Counters since start or the last reset; only tile paths count (not the /__ control routes). */
 export interface FixtureTileStats {
@@ -25,7 +24,8 @@ export class RequestStats {
   cacheHits = 0;
   // Indexed by status code: an array increment is cheaper than an object key on every response.
   private byStatus = new Uint32Array(HIGHEST_STATUS + 1);
-  private byTile = new Map<string, number>();
+  /** tileNumber -> requests */
+  private byTile = new Map<number, number>();
 
   count(status: number, bodyBytes: number): void {
     this.requests += 1;
@@ -34,13 +34,13 @@ export class RequestStats {
   }
 
   countTile(tile: TileCoord): void {
-    const key = tileKey(tile);
+    const key = tileNumber(tile);
     this.byTile.set(key, (this.byTile.get(key) ?? 0) + 1);
   }
 
   /** Requests for one tile in any style, format or scheme. */
   tileRequests(tile: TileCoord): number {
-    return this.byTile.get(tileKey(tile)) ?? 0;
+    return isValidTile(tile) ? (this.byTile.get(tileNumber(tile)) ?? 0) : 0;
   }
 
   statusCounts(): Record<string, number> {
@@ -58,4 +58,13 @@ export class RequestStats {
     this.byStatus = new Uint32Array(HIGHEST_STATUS + 1);
     this.byTile = new Map();
   }
+}
+
+/**
+ * One number per valid tile: the tiles of every lower zoom come first ((4^z - 1) / 3 of them), then rows.
+ * Exact up to zoom 26 (4^26 < 2^53); a number key spares building a string on every request.
+ */
+function tileNumber(tile: TileCoord): number {
+  const side = tilesPerSide(tile.z);
+  return (side * side - 1) / 3 + tile.y * side + tile.x;
 }
