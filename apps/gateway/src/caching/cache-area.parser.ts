@@ -3,7 +3,7 @@ import { DomainError, DomainErrorCode, invalidInput } from '@map-offline/contrac
 import {
   assertBBox,
   assertPolygonal,
-  assertZoomRange,
+  assertZoom,
   BBox,
   bboxToGeometry,
   PolygonalGeometry,
@@ -81,7 +81,12 @@ function parseZooms(
   if (hasZooms) {
     const minZoom = input.minZoom as number;
     const maxZoom = input.maxZoom as number;
-    assertZoomRange(minZoom, maxZoom, `${field}.minZoom`);
+    // Each bound is checked under its own input name: assertZoomRange would report a bad maxZoom as
+    // "<field>.minZoom.max", a field the API does not have.
+    assertZoom(minZoom, `${field}.minZoom`);
+    assertZoom(maxZoom, `${field}.maxZoom`);
+    if (minZoom > maxZoom)
+      throw invalidInput(`${field}.minZoom`, `must be at most maxZoom (${maxZoom}), got ${minZoom}`);
     if (minZoom < bounds.minZoom || maxZoom > bounds.maxZoom) {
       throw invalidInput(
         `${field}.maxZoom`,
