@@ -1,0 +1,48 @@
+import { BenchChild, builtAppEntry, parseJsonLine, startChild } from '../support/child-process';
+
+/** milliseconds for a built app to connect to PostgreSQL and Redis and say it is ready */
+const READY_TIMEOUT_MS = 60_000;
+
+/** The gateway and ONE tile-seeder, each its own process from dist, sharing one environment. */
+export class MapOfflineApps {
+  private constructor(
+    readonly gatewayUrl: string,
+    private readonly gateway: BenchChild,
+    private readonly seeder: BenchChild,
+  ) {}
+
+  static async start(env: Record<string, string>): Promise<MapOfflineApps> {
+    const gateway = startChild(process.execPath, [builtAppEntry('gateway')], { env });
+    const seeder = startChild(process.execPath, [builtAppEntry('tile-seeder')], { env });
+    try {
+      const [gatewayUrl] = await Promise.all([
+        gateway.waitForLine((line) => {
+          const entry = parseJsonLine(line);
+          return entry?.msg === 'gateway ready' && typeof entry.url === 'string'
+            ? new URL(entry.url).origin
+            : undefined;
+        }, READY_TIMEOUT_MS),
+        seeder.waitForLine(
+          (line) => (parseJsonLine(line)?.msg === 'worker ready' ? true : undefined),
+          READY_TIMEOUT_MS,
+        ),
+      ]);
+      return new MapOfflineApps(gatewayUrl, gateway, seeder);
+    } catch (error) {
+      await Promise.all([gateway.stop(), seeder.stop()]);
+      throw error;
+    }
+  }
+
+  get seederPid(): number {
+    return this.seeder.pid;
+  }
+
+  seederOutput(): string {
+    return this.seeder.output();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.seeder.stop(), this.gateway.stop()]);
+  }
+}

@@ -1,0 +1,16 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { StackSettings } from '../../test/support/stack-env';
+import type { BenchDatabases } from './bench-database';
+import type { FixtureServerProcess } from './fixture-server.process';
+
+/** What every run of the seed bench shares: the upstream, the stack, and the settings under test. */
+export interface SeedRunContext {
+  fixture: FixtureServerProcess;
+  databases: BenchDatabases;
+  stack: StackSettings;
+  s3: S3Client;
+  /** the environment the apps start from: this process's, pointed at the stack */
+  baseEnv: Record<string, string>;
+  /** extra variables for the gateway and the seeder (--env NAME=value), e.g. WORKER_CONCURRENCY */
+  seederEnv: Record<string, string>;
+}
