@@ -6,6 +6,7 @@ import { RegionReleasedError, TileIndexRepository } from '@map-offline/entities'
 import { JobContext, JobHandler } from '@map-offline/queue';
 import { APP_CONFIG } from '@map-offline/runtime';
 import { ProgressPublisher } from './progress.publisher';
+import { ReplacedBlobCollector } from './replaced-blob.collector';
 import { SeedingRecordLoader } from './seeding-records';
 import { SeederMetrics } from './seeder.metrics';
 import { batchKey, TileBatchSeeder } from './tile-batch.seeder';
@@ -27,6 +28,7 @@ export class SeedBatchJob {
     private readonly seeder: TileBatchSeeder,
     private readonly progress: ProgressPublisher,
     private readonly metrics: SeederMetrics,
+    private readonly replacedBlobs: ReplacedBlobCollector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,13 +59,21 @@ export class SeedBatchJob {
       throw error;
     }
     timer({ result: report.finished ? 'finished' : 'retry' });
+    const blobsCollected = await this.replacedBlobs.collect(report.replacedBlobs);
     await this.progress.publish(run.id, region.id);
     context.logger.debug(
-      { report: { ...report, failuresToRetry: report.failuresToRetry.length } },
+      {
+        report: {
+          ...report,
+          failuresToRetry: report.failuresToRetry.length,
+          replacedBlobs: report.replacedBlobs.length,
+          blobsCollected,
+        },
+      },
       'batch done',
     );
     if (!report.finished) throw new BatchIncompleteError(report.failuresToRetry);
-    const { failuresToRetry: _failuresToRetry, ...summary } = report;
-    return summary;
+    const { failuresToRetry: _failuresToRetry, replacedBlobs: _replacedBlobs, ...summary } = report;
+    return { ...summary, blobsCollected };
   }
 }

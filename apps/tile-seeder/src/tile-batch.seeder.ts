@@ -26,6 +26,8 @@ export interface BatchReport {
   uploaded: number;
   /** tiles that still failed when more attempts remain: the caller throws so BullMQ retries */
   failuresToRetry: { tile: string; reason: string }[];
+  /** blobs rewritten tiles no longer use (garbage-collection candidates, committed already) */
+  replacedBlobs: string[];
   finished: boolean;
 }
 
@@ -119,7 +121,7 @@ export class TileBatchSeeder {
 
     const newBlobs = await this.uploadNewBlobs([...prepared.values()], report);
     report.finished = report.failuresToRetry.length === 0;
-    await this.tileIndex.commitBatch({
+    const committed = await this.tileIndex.commitBatch({
       jobRunId: payload.jobRunId,
       regionId: region.id,
       sourceId: source.id,
@@ -130,6 +132,7 @@ export class TileBatchSeeder {
       members,
       finishedBatch: report.finished ? { key: batchKey(payload), units: tiles.length } : undefined,
     });
+    report.replacedBlobs = committed.replacedBlobs;
     this.record(report);
     return report;
   }
@@ -202,6 +205,7 @@ export class TileBatchSeeder {
       failed: 0,
       uploaded: 0,
       failuresToRetry: [],
+      replacedBlobs: [],
       finished: false,
     };
   }

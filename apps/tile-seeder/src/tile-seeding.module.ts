@@ -12,6 +12,7 @@ import { BlobUploader } from './blob-uploader';
 import { CoverPlanCache } from './cover-plan.cache';
 import { ProgressPublisher } from './progress.publisher';
 import { ReleaseRegionJob } from './release-region.job';
+import { ReplacedBlobCollector } from './replaced-blob.collector';
 import { SeedBatchJob } from './seed-batch.job';
 import { SeedRegionJob } from './seed-region.job';
 import { SeederMetrics } from './seeder.metrics';
@@ -35,6 +36,7 @@ export class TileSeedingModule {
         SeedingRecordLoader,
         CoverPlanCache,
         BlobUploader,
+        ReplacedBlobCollector,
         SeederMetrics,
         ProgressPublisher,
         ...upstreamFetcherProvider,

@@ -91,11 +91,11 @@ export class TileIndexRepository {
         throw new RegionReleasedError(commit.regionId);
       await this.insertBlobs(manager, commit);
       await this.lockReferencedBlobs(manager, commit);
-      await this.upsertTiles(manager, commit);
+      const replacedBlobs = await this.upsertTiles(manager, commit);
       await this.confirmTiles(manager, commit);
       const addedMembers = await this.addMembers(manager, commit);
       const batchNewlyFinished = await this.markFinished(manager, commit);
-      return { addedMembers, batchNewlyFinished };
+      return { addedMembers, batchNewlyFinished, replacedBlobs };
     });
   }
 
@@ -137,19 +137,33 @@ export class TileIndexRepository {
     }
   }
 
-  private async upsertTiles(manager: EntityManager, commit: BatchCommit): Promise<void> {
-    if (commit.writes.length === 0) return;
+  /** Writes the tiles and returns the blobs they used before and no longer use. */
+  private async upsertTiles(manager: EntityManager, commit: BatchCommit): Promise<string[]> {
+    if (commit.writes.length === 0) return [];
     // A failure never overwrites a good tile another region already cached.
-    await manager.query(
-      `INSERT INTO tile (source_id, z, x, y, status, blob_sha256, etag, expires_at, fetched_at, failure_reason)
-       SELECT $1, $2, w.x, w.y, w.status, w.blob_sha256, w.etag, w.expires_at, now(), w.failure_reason
-         FROM unnest($3::int[], $4::int[], $5::varchar[], $6::char(64)[], $7::varchar[], $8::timestamptz[], $9::varchar[])
-           AS w(x, y, status, blob_sha256, etag, expires_at, failure_reason)
-       ON CONFLICT (source_id, z, x, y) DO UPDATE
-         SET status = EXCLUDED.status, blob_sha256 = EXCLUDED.blob_sha256, etag = EXCLUDED.etag,
-             expires_at = EXCLUDED.expires_at, fetched_at = EXCLUDED.fetched_at,
-             failure_reason = EXCLUDED.failure_reason
-         WHERE EXCLUDED.status <> 'failed' OR tile.status = 'failed'`,
+    // `previous` reads the rows as they were before this statement (one snapshot for every CTE). A blob a
+    // rewrite dropped used to stay in tile_blob and storage for good, since only a region deletion
+    // collected blobs; returning it lets the caller hand it to the garbage collector, which re-checks
+    // that nothing references it, so a stale candidate is harmless.
+    const rows: { blob_sha256: string }[] = await manager.query(
+      `WITH written AS (
+         SELECT * FROM unnest($3::int[], $4::int[], $5::varchar[], $6::char(64)[], $7::varchar[], $8::timestamptz[], $9::varchar[])
+           AS w(x, y, status, blob_sha256, etag, expires_at, failure_reason)),
+       previous AS (
+         SELECT t.x, t.y, t.blob_sha256 FROM tile t JOIN written w ON t.x = w.x AND t.y = w.y
+          WHERE t.source_id = $1 AND t.z = $2 AND t.blob_sha256 IS NOT NULL),
+       upserted AS (
+         INSERT INTO tile (source_id, z, x, y, status, blob_sha256, etag, expires_at, fetched_at, failure_reason)
+         SELECT $1, $2, w.x, w.y, w.status, w.blob_sha256, w.etag, w.expires_at, now(), w.failure_reason
+           FROM written w
+         ON CONFLICT (source_id, z, x, y) DO UPDATE
+           SET status = EXCLUDED.status, blob_sha256 = EXCLUDED.blob_sha256, etag = EXCLUDED.etag,
+               expires_at = EXCLUDED.expires_at, fetched_at = EXCLUDED.fetched_at,
+               failure_reason = EXCLUDED.failure_reason
+           WHERE EXCLUDED.status <> 'failed' OR tile.status = 'failed'
+         RETURNING x, y, blob_sha256)
+       SELECT DISTINCT p.blob_sha256 FROM previous p JOIN upserted u ON u.x = p.x AND u.y = p.y
+        WHERE u.blob_sha256 IS DISTINCT FROM p.blob_sha256`,
       [
         commit.sourceId,
         commit.zoom,
@@ -162,6 +176,7 @@ export class TileIndexRepository {
         commit.writes.map((write) => write.failureReason),
       ],
     );
+    return rows.map((row) => row.blob_sha256.trim());
   }
 
   private async confirmTiles(manager: EntityManager, commit: BatchCommit): Promise<void> {

@@ -51,6 +51,11 @@ export interface BatchCommitResult {
   addedMembers: number;
   /** false when a redelivered batch had already been marked finished */
   batchNewlyFinished: boolean;
+  /**
+   * Blobs the written tiles pointed at before this commit and no longer do (a refresh that got new bytes,
+   * a tile that became empty): garbage-collection candidates once the commit is visible.
+   */
+  replacedBlobs: string[];
 }
 
 /** A blob the batch relied on was garbage-collected meanwhile; the batch must re-upload and retry. */
