@@ -16,10 +16,11 @@ import { formatCount, printTable } from './support/table';
  * `npm run bench -- fixture [--seconds 5] [--in-flight 64] [--connections 64] [--pipelining 1] [--clients 1]`
  *
  * Throughput of the fixture tile server (its own process, tiles prerendered, so every measured request
- * is a cache hit) against a bare node:http server that answers one constant buffer of the tiles' mean
- * size (its own process too), both loaded by the same keep-alive client (undici Pool, callbacks, no
- * streams) in one or more client processes. Runs alternate fixture/baseline; the figure is the median.
- * This one file holds the bench and the two helper processes it forks (the client and the baseline).
+ * is a cache hit) against two bare node:http servers, each in its own process: one answers a constant
+ * buffer of the tiles' mean size, the other the very same tiles from a Map (what a plain Node server
+ * serving cached tiles costs). All are loaded by the same keep-alive client (undici Pool, handler
+ * callbacks, no streams) in one or more client processes; runs alternate between the servers and the
+ * figure is the median. This file holds the bench and the helper processes it forks (client, baselines).
  */
 const TARGET_TILES_PER_SECOND = 15_000;
 // A client process at or above this share of one core limits the figure, not the server.
@@ -139,33 +140,69 @@ function runClientProcess(): void {
   });
 }
 
-// ---------------------------------------------------------------- baseline server process
+// ---------------------------------------------------------------- baseline server processes
 
-/** The plainest tile server: one constant body with the headers a fixture tile carries. */
-function runBaselineProcess(bodyBytes: number): void {
-  const body = Buffer.alloc(bodyBytes, 0x5a);
-  const headers = [
+/** What a baseline process serves: one constant body, or the fixture's own tiles copied into a Map. */
+type BaselineBodies =
+  { kind: 'constant'; bodyBytes: number } | { kind: 'tiles'; origin: string; paths: string[] };
+
+/** The headers a fixture tile carries, so every server writes the same header block. */
+function tileHeaders(contentType: string, body: Buffer, etag: string): string[] {
+  return [
     'Content-Type',
-    'image/png',
+    contentType,
     'Content-Length',
     String(body.length),
     'ETag',
-    '"baselinebaselinebaselinebaseline"',
+    etag,
     'Cache-Control',
     'public, max-age=86400',
     'Access-Control-Allow-Origin',
     '*',
   ];
-  const server = createServer((_request, response) => {
-    response.writeHead(200, headers);
-    response.end(body);
-  });
-  server.keepAliveTimeout = 65_000;
-  server.listen(0, '127.0.0.1', () => {
-    process.send?.({ port: (server.address() as AddressInfo).port });
-  });
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+async function baselineAnswers(bodies: BaselineBodies): Promise<Map<string, [string[], Buffer]>> {
+  const answers = new Map<string, [string[], Buffer]>();
+  if (bodies.kind === 'constant') {
+    const body = Buffer.alloc(bodies.bodyBytes, 0x5a);
+    answers.set('', [tileHeaders('image/png', body, '"baselinebaselinebaselinebaseline"'), body]);
+    return answers;
+  }
+  for (const path of bodies.paths) {
+    const response = await fetch(`${bodies.origin}${path}`);
+    const body = Buffer.from(await response.arrayBuffer());
+    answers.set(path, [
+      tileHeaders(response.headers.get('content-type') ?? '', body, response.headers.get('etag') ?? ''),
+      body,
+    ]);
+  }
+  return answers;
+}
+
+/** The plainest tile servers: no parsing, no counters, no faults; one Map lookup at most. */
+function runBaselineProcess(): void {
   process.once('disconnect', () => process.exit(0));
+  process.once('message', (bodies: BaselineBodies) => {
+    void baselineAnswers(bodies).then((answers) => {
+      const constant = bodies.kind === 'constant' ? answers.get('') : undefined;
+      const notFound = Buffer.from('Not Found\n');
+      const server = createServer((request, response) => {
+        const answer = constant ?? answers.get(request.url ?? '');
+        if (answer === undefined) {
+          response.writeHead(404, ['Content-Length', String(notFound.length)]);
+          response.end(notFound);
+          return;
+        }
+        response.writeHead(200, answer[0]);
+        response.end(answer[1]);
+      });
+      server.keepAliveTimeout = 65_000;
+      server.listen(0, '127.0.0.1', () => {
+        process.send?.({ port: (server.address() as AddressInfo).port });
+      });
+    });
+  });
 }
 
 // ---------------------------------------------------------------- orchestration
@@ -292,14 +329,20 @@ async function startFixture(): Promise<ServerUnderTest> {
   };
 }
 
-async function startBaseline(bodyBytes: number): Promise<ServerUnderTest> {
-  const child = fork(__filename, [BASELINE_FLAG, String(bodyBytes)]);
-  const { port } = await waitForMessage<{ port: number }>(child, 'baseline server');
+async function startBaseline(
+  name: string,
+  bodies: BaselineBodies,
+  bodyBytes: string,
+): Promise<ServerUnderTest> {
+  const child = fork(__filename, [BASELINE_FLAG]);
+  const ready = waitForMessage<{ port: number }>(child, name);
+  child.send(bodies);
+  const { port } = await ready;
   return {
-    name: 'node:http, constant body',
+    name,
     origin: `http://127.0.0.1:${port}`,
     pid: child.pid as number,
-    bodyBytes: formatCount(bodyBytes),
+    bodyBytes,
     stop: () => stopChild(child),
   };
 }
@@ -404,14 +447,26 @@ async function runBench(runs: number, args: string[]): Promise<void> {
       `tile set: ${formatCount(paths.length)} tiles (${tiles.length} PNG + ${tiles.length} MVT, z${TILE_AREA.minZoom}-z${TILE_AREA.maxZoom} ` +
         `over ${TILE_AREA.bbox.join(',')}), ${formatCount(meanBytes)} bytes mean\n`,
     );
-    const baseline = await startBaseline(meanBytes);
+    const baseline = await startBaseline(
+      'node:http, constant body',
+      { kind: 'constant', bodyBytes: meanBytes },
+      formatCount(meanBytes),
+    );
     servers.push(baseline);
+    // The same tiles from a Map in a bare server: what a plain Node server serving cached tiles costs.
+    servers.push(
+      await startBaseline(
+        'node:http, same tiles from a Map',
+        { kind: 'tiles', origin: fixture.origin, paths },
+        `${formatCount(meanBytes)} mean`,
+      ),
+    );
     for (let index = 0; index < options.clients; index += 1) clients.push(fork(__filename, [CLIENT_FLAG]));
 
     for (const server of servers) await loadOnce(clients, server, paths, options, WARM_UP_MS);
     const figures = new Map<ServerUnderTest, RunFigure[]>(servers.map((server) => [server, []]));
     for (let run = 0; run < runs; run += 1) {
-      // Alternate which server goes first, so a drift in the machine's load hits both alike.
+      // Every other run goes in reverse order, so a drift in the machine's load hits every server alike.
       const order = run % 2 === 0 ? servers : [...servers].reverse();
       for (const server of order) {
         const figure =
@@ -424,6 +479,8 @@ async function runBench(runs: number, args: string[]): Promise<void> {
 
     const medianOf = (server: ServerUnderTest, pick: (figure: RunFigure) => number): number =>
       median((figures.get(server) ?? []).map(pick));
+    const tilesPerCpuSecond = (figure: RunFigure): number => figure.tilesPerSecond / figure.serverCores;
+    const fixtureRate = medianOf(fixture, (figure) => figure.tilesPerSecond);
     printTable(
       [
         { header: 'server', align: 'left' },
@@ -441,15 +498,20 @@ async function runBench(runs: number, args: string[]): Promise<void> {
         formatCount(medianOf(server, (figure) => figure.tilesPerSecond)),
         formatCores(medianOf(server, (figure) => figure.clientCores)),
         formatCores(medianOf(server, (figure) => figure.serverCores)),
-        formatCount(medianOf(server, (figure) => figure.tilesPerSecond / figure.serverCores)),
+        formatCount(medianOf(server, tilesPerCpuSecond)),
       ]),
     );
-    const fixtureRate = medianOf(fixture, (figure) => figure.tilesPerSecond);
-    const baselineRate = medianOf(baseline, (figure) => figure.tilesPerSecond);
+    console.log('');
+    for (const server of servers.filter((candidate) => candidate !== fixture)) {
+      console.log(
+        `fixture / ${server.name}: ` +
+          `tiles/s ${(fixtureRate / medianOf(server, (figure) => figure.tilesPerSecond)).toFixed(2)}, ` +
+          `tiles per server CPU-s ${(medianOf(fixture, tilesPerCpuSecond) / medianOf(server, tilesPerCpuSecond)).toFixed(2)}`,
+      );
+    }
     console.log(
-      `\nratio fixture / baseline: ${(fixtureRate / baselineRate).toFixed(2)} ` +
-        `(cores = CPU seconds per wall second; tiles per server CPU-s is the server's cost per tile, which other\n` +
-        `load on the machine disturbs less than tiles/s; medians; load average now ${loadavg()[0].toFixed(1)})`,
+      `(cores = CPU seconds per wall second, medians; tiles per server CPU-s is the server's cost per tile,\n` +
+        `which other load on the machine disturbs less than tiles/s; load average now ${loadavg()[0].toFixed(1)})`,
     );
     const busiest = Math.max(
       ...servers.flatMap((server) => (figures.get(server) ?? []).map((figure) => figure.busiestClientCores)),
@@ -478,4 +540,4 @@ export const bench: BenchDefinition = {
 };
 
 if (process.argv[2] === CLIENT_FLAG) runClientProcess();
-if (process.argv[2] === BASELINE_FLAG) runBaselineProcess(Number(process.argv[3]));
+if (process.argv[2] === BASELINE_FLAG) runBaselineProcess();
