@@ -19,6 +19,7 @@ export interface PlannedChange {
 
 export interface MergePlanInput {
   layerId: string;
+  batchId: string;
   policy: MergePolicy;
   /** the locked features' states before the batch (undefined = new feature) */
   states: ReadonlyMap<string, FeatureState | undefined>;
@@ -118,6 +119,7 @@ export function planMerge(input: MergePlanInput): MergePlan {
     if (conflictIds.length > 0) result.conflictIds = conflictIds;
     plan.results.push(result);
     plan.logged.push({
+      batchId: input.batchId,
       featureId,
       changeIndex: index,
       change,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { resolutionIntent } from '@map-offline/contracts';
-import { Clock, DeleteRule, FieldPolicy, MergePolicy, materializeFeature } from '@map-offline/crdt';
+import { Clock, FeatureState, materializeFeature } from '@map-offline/crdt';
 import {
   ChangeResultRecord,
   ClosedConflict,
@@ -13,156 +13,215 @@ import {
   SyncChangeLogRepository,
   SyncConflictRepository,
   SyncFeatureRepository,
-  SyncLayerRepository,
+  sequenceKey,
 } from '@map-offline/entities';
 import { MergePlan, PlannedChange, planMerge } from './batch-merge.plan';
 import { admitChanges } from './change-admission';
+import { FeatureStateCache } from './feature-state.cache';
+import { LayerCache, policyOf } from './layer.cache';
+import { PhaseClock } from './phase-clock';
 import { resolutionChange } from './resolution-change';
 
-/** What one merge did, for the job result, the progress event and the metrics. */
+/** Device batches of one layer merged in one transaction at most (100 changes each by default). */
+export const MAX_BATCHES_PER_MERGE = 16;
+
+/** What one merge did, for the job result, the progress events and the metrics. */
 export interface MergeSummary {
   batchId: string;
   jobRunId: string;
   changes: number;
   outcomes: Record<ChangeResultRecord['outcome'], number>;
-  /** false when the batch had been merged already (a redelivered job) */
-  merged: boolean;
+}
+
+export interface MergeOutcome {
+  /** the job's own batch; null when it was no longer queued (merged by another delivery or merge) */
+  own: MergeSummary | null;
+  /** every batch this transaction merged, the job's own included */
+  merged: MergeSummary[];
+}
+
+/** A batch with its plan, between planning and writing. */
+interface PlannedBatch {
+  batch: SyncBatchEntity;
+  rejected: ChangeResultRecord[];
+  plan: MergePlan | null;
 }
 
 /**
- * Merges one stored batch in ONE transaction: lock the batch, admit each change, lock exactly the
- * features it touches (in id order), apply the changes (libs/crdt), then, under the layer's sequence
- * lock, append the change log, write the features and conflicts, and close the batch and its job run.
- * Either everything of a batch is visible or nothing is; a second delivery finds the batch merged.
+ * Merges a stored batch in ONE transaction: lock the batch (and other queued batches of its layer
+ * that no other merge holds, so a backlog is merged a group at a time), admit each change, lock
+ * exactly the features the changes touch in id order (no deadlocks between merges), apply them in
+ * batch order (libs/crdt), then under the layer's sequence lock append the change log, write the
+ * features and conflicts, and close the batches and their job runs. Each batch is all or nothing.
  */
 @Injectable()
 export class BatchMerger {
   constructor(
     private readonly dataSource: DataSource,
     private readonly batches: SyncBatchRepository,
-    private readonly layers: SyncLayerRepository,
+    private readonly layers: LayerCache,
     private readonly features: SyncFeatureRepository,
+    private readonly states: FeatureStateCache,
     private readonly changeLog: SyncChangeLogRepository,
     private readonly conflicts: SyncConflictRepository,
     private readonly clock: Clock,
   ) {}
 
-  merge(organisationId: string, batchId: string): Promise<MergeSummary | null> {
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
-      const batch = await this.batches.lockForMerge(manager, organisationId, batchId);
-      if (batch === null) return null;
-      if (batch.status !== 'queued') return summarise(batch, batch.results ?? [], false);
-      const layer = await this.layers.find(organisationId, batch.layerId, manager);
-      const results =
-        batch.kind === 'resolution'
-          ? await this.mergeResolution(manager, batch, layer)
-          : await this.mergeDeviceChanges(manager, batch, layer);
-      const summary = summarise(batch, results, true);
-      await this.batches.finishMerge(manager, batch, results, { ...summary.outcomes });
-      return summary;
+  merge(organisationId: string, batchId: string, phases: PhaseClock): Promise<MergeOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const claimed = await this.batches.claimForMerge(
+        manager,
+        organisationId,
+        batchId,
+        MAX_BATCHES_PER_MERGE,
+      );
+      phases.mark('claim');
+      if (claimed.length === 0) return { own: null, merged: [] };
+      const layer = await this.layers.find(organisationId, claimed[0].layerId);
+      const planned =
+        claimed[0].kind === 'resolution'
+          ? [await this.planResolution(manager, claimed[0], layer)]
+          : await this.planDeviceBatches(manager, claimed, layer, phases);
+      phases.mark('apply');
+      const results = await this.write(manager, organisationId, layer, planned, phases);
+      const merged = results.map(({ batch, results: batchResults }) => summarise(batch, batchResults));
+      await this.batches.finishMerges(
+        manager,
+        results.map((entry, index) => ({ ...entry, summary: { ...merged[index].outcomes } })),
+      );
+      phases.mark('finish');
+      return { own: merged[0], merged };
     });
   }
 
-  private async mergeDeviceChanges(
+  private async planDeviceBatches(
     manager: EntityManager,
-    batch: SyncBatchEntity,
+    claimed: SyncBatchEntity[],
     layer: LayerEntity | null,
-  ): Promise<ChangeResultRecord[]> {
-    const admission = admitChanges(batch.changes, {
-      deviceId: batch.deviceId,
-      layerId: batch.layerId,
-      layer,
-      rejections: batch.rejections,
-    });
-    if (layer === null || admission.admitted.length === 0) return sortByIndex(admission.rejected);
-    const states = await this.features.lockFeatures(
-      manager,
-      batch.organisationId,
-      layer.id,
+    phases: PhaseClock,
+  ): Promise<PlannedBatch[]> {
+    const admissions = claimed.map((batch) => ({
+      batch,
+      admission: admitChanges(batch.changes, {
+        deviceId: batch.deviceId,
+        layerId: batch.layerId,
+        layer,
+        rejections: batch.rejections,
+      }),
+    }));
+    if (layer === null) {
+      return admissions.map(({ batch, admission }) => ({ batch, rejected: admission.rejected, plan: null }));
+    }
+    const ids = admissions.flatMap(({ admission }) =>
       admission.admitted.map((entry) => entry.change.featureId),
     );
-    const plan = planMerge({
-      layerId: layer.id,
-      policy: policyOf(layer),
-      states,
-      changes: admission.admitted,
+    const states: Map<string, FeatureState | undefined> =
+      ids.length === 0 ? new Map() : await this.states.lock(manager, layer.organisationId, layer.id, ids);
+    phases.mark('lock');
+    return admissions.map(({ batch, admission }) => {
+      if (admission.admitted.length === 0) return { batch, rejected: admission.rejected, plan: null };
+      const plan = planMerge({
+        layerId: layer.id,
+        batchId: batch.id,
+        policy: policyOf(layer),
+        states,
+        changes: admission.admitted,
+      });
+      // The next batch of the group starts from what this one left.
+      for (const [featureId, state] of plan.states) states.set(featureId, state);
+      return { batch, rejected: admission.rejected, plan };
     });
-    const merged = await this.write(manager, batch, layer, plan);
-    return sortByIndex([...admission.rejected, ...merged]);
   }
 
-  private async mergeResolution(
+  private async planResolution(
     manager: EntityManager,
     batch: SyncBatchEntity,
     layer: LayerEntity | null,
-  ): Promise<ChangeResultRecord[]> {
+  ): Promise<PlannedBatch> {
     const parsed = resolutionIntent.safeParse(batch.changes[0]);
     if (layer === null || !parsed.success || batch.changes.length !== 1) {
-      // The gateway wrote this batch from a conflict it had just read; only a layer or row removed
+      // The gateway wrote this batch from a conflict it had just read; only a row removed or edited
       // by hand can get here.
-      return [
-        {
-          index: 0,
-          featureId: null,
-          outcome: 'REJECTED',
-          code: 'INVALID_RESOLUTION',
-          reason:
-            layer === null ? `layer ${batch.layerId} was not found` : 'the stored resolution is malformed',
-        },
-      ];
+      const reason =
+        layer === null ? `layer ${batch.layerId} was not found` : 'the stored resolution is malformed';
+      return { batch, rejected: [rejection(null, 'INVALID_RESOLUTION', reason)], plan: null };
     }
     const intent = parsed.data;
-    const policy = policyOf(layer);
-    const states = await this.features.lockFeatures(manager, batch.organisationId, layer.id, [
-      intent.featureId,
-    ]);
-    const outcome = resolutionChange(layer.id, states.get(intent.featureId), intent, policy, this.clock);
+    // The decision's clock must dominate the feature as it is now: computed under the feature's lock.
+    const states = await this.states.lock(manager, layer.organisationId, layer.id, [intent.featureId]);
+    const state = states.get(intent.featureId);
+    const outcome = resolutionChange(layer.id, state, intent, policyOf(layer), this.clock);
     if (!outcome.ok) {
-      const rejected: ChangeResultRecord = {
-        index: 0,
-        featureId: intent.featureId,
-        outcome: 'REJECTED',
-        code: outcome.code,
-        reason: outcome.reason,
+      return {
+        batch,
+        rejected: [rejection(intent.featureId, outcome.code, outcome.reason, outcome.field)],
+        plan: null,
       };
-      if (outcome.field !== undefined) rejected.field = outcome.field;
-      return [rejected];
     }
     const planned: PlannedChange = {
       index: 0,
       change: outcome.change,
       resolution: { conflictId: intent.conflictId, record: outcome.record },
     };
-    return this.write(
-      manager,
-      batch,
-      layer,
-      planMerge({ layerId: layer.id, policy, states, changes: [planned] }),
-    );
+    const plan = planMerge({
+      layerId: layer.id,
+      batchId: batch.id,
+      policy: policyOf(layer),
+      states,
+      changes: [planned],
+    });
+    return { batch, rejected: [], plan };
   }
 
-  /** Everything below runs under the layer's sequence lock, until commit: keep it to these writes. */
+  /** Runs under the layer's sequence lock until commit: keep it to these writes. */
   private async write(
     manager: EntityManager,
-    batch: SyncBatchEntity,
+    organisationId: string,
+    layer: LayerEntity | null,
+    planned: PlannedBatch[],
+    phases: PhaseClock,
+  ): Promise<{ batch: SyncBatchEntity; results: ChangeResultRecord[] }[]> {
+    const plans = planned.flatMap((entry) => (entry.plan === null ? [] : [entry.plan]));
+    const logged = plans.flatMap((plan) => plan.logged);
+    let sequences = new Map<string, number>();
+    if (layer !== null && logged.length > 0) {
+      await this.changeLog.lockLayerSequence(manager, layer.id);
+      phases.mark('sequence');
+      sequences = await this.changeLog.append(manager, organisationId, layer.id, logged);
+      phases.mark('append');
+      await this.writeFeatures(manager, layer, planned, sequences);
+      phases.mark('features');
+      await this.writeConflicts(manager, organisationId, layer, planned, sequences);
+      phases.mark('conflicts');
+    }
+    return planned.map(({ batch, rejected, plan }) => {
+      const merged = (plan?.results ?? []).map((result) => {
+        const sequence = sequences.get(sequenceKey(batch.id, result.index));
+        return sequence === undefined ? result : { ...result, sequence };
+      });
+      const results = [...rejected, ...merged].sort((left, right) => left.index - right.index);
+      return { batch, results };
+    });
+  }
+
+  private async writeFeatures(
+    manager: EntityManager,
     layer: LayerEntity,
-    plan: MergePlan,
-  ): Promise<ChangeResultRecord[]> {
-    if (plan.logged.length === 0) return plan.results;
-    await this.changeLog.lockLayerSequence(manager, layer.id);
-    const sequences = await this.changeLog.append(
-      manager,
-      batch.organisationId,
-      layer.id,
-      batch.id,
-      plan.logged,
-    );
-    const sequenceOf = (index: number): number => {
-      const sequence = sequences.get(index);
-      if (sequence === undefined) throw new Error(`change ${index} of batch ${batch.id} has no sequence`);
-      return sequence;
-    };
-    const writes: FeatureStateWrite[] = [...plan.states].map(([featureId, state]) => {
+    planned: PlannedBatch[],
+    sequences: Map<string, number>,
+  ): Promise<void> {
+    // The final state of each feature, and the sequence of the last change that altered it.
+    const finals = new Map<string, { state: FeatureState; sequence: number }>();
+    for (const { batch, plan } of planned) {
+      if (plan === null) continue;
+      for (const [featureId, state] of plan.states) {
+        const sequence = sequences.get(sequenceKey(batch.id, plan.lastIndex.get(featureId) ?? -1));
+        if (sequence === undefined) throw new Error(`feature ${featureId} changed without a logged change`);
+        finals.set(featureId, { state, sequence });
+      }
+    }
+    const writes: FeatureStateWrite[] = [...finals].map(([featureId, { state, sequence }]) => {
+      this.states.remember(layer.id, featureId, state, sequence);
       const feature = materializeFeature(state);
       return {
         id: featureId,
@@ -172,48 +231,71 @@ export class BatchMerger {
         properties: feature.properties,
         versionVector: feature.versionVector,
         openConflicts: state.conflicts.length,
-        sequence: sequenceOf(plan.lastIndex.get(featureId) ?? -1),
+        sequence,
       };
     });
     await this.features.writeStates(manager, layer.id, writes);
-    const opened: OpenedConflict[] = plan.openings.map((opening) => ({
-      id: opening.id,
-      organisationId: batch.organisationId,
-      layerId: layer.id,
-      featureId: opening.featureId,
-      field: opening.conflict.field,
-      kind: opening.conflict.kind,
-      candidates: opening.conflict.candidates,
-      concurrentWith: opening.conflict.concurrentWith ?? null,
-      serverWrites: opening.report?.server ?? opening.conflict.candidates,
-      deviceWrite: opening.report?.device ?? null,
-      baseClock: opening.report?.baseClock ?? null,
-      openedSequence: sequenceOf(opening.index),
-    }));
+  }
+
+  private async writeConflicts(
+    manager: EntityManager,
+    organisationId: string,
+    layer: LayerEntity,
+    planned: PlannedBatch[],
+    sequences: Map<string, number>,
+  ): Promise<void> {
+    const opened: OpenedConflict[] = [];
+    const closed: ClosedConflict[] = [];
+    for (const { batch, plan } of planned) {
+      if (plan === null) continue;
+      const sequenceOf = (index: number): number => {
+        const sequence = sequences.get(sequenceKey(batch.id, index));
+        if (sequence === undefined) throw new Error(`change ${index} of batch ${batch.id} has no sequence`);
+        return sequence;
+      };
+      for (const opening of plan.openings) {
+        opened.push({
+          id: opening.id,
+          organisationId,
+          layerId: layer.id,
+          featureId: opening.featureId,
+          field: opening.conflict.field,
+          kind: opening.conflict.kind,
+          candidates: opening.conflict.candidates,
+          concurrentWith: opening.conflict.concurrentWith ?? null,
+          serverWrites: opening.report?.server ?? opening.conflict.candidates,
+          deviceWrite: opening.report?.device ?? null,
+          baseClock: opening.report?.baseClock ?? null,
+          openedSequence: sequenceOf(opening.index),
+        });
+      }
+      for (const closing of plan.closings) {
+        closed.push({
+          id: closing.id,
+          status: closing.status,
+          closedSequence: sequenceOf(closing.index),
+          resolution: closing.resolution,
+        });
+      }
+    }
+    // Every opening first: a conflict opened by one batch of the group may be closed by a later one.
     await this.conflicts.open(manager, opened);
-    const closed: ClosedConflict[] = plan.closings.map((closing) => ({
-      id: closing.id,
-      status: closing.status,
-      closedSequence: sequenceOf(closing.index),
-      resolution: closing.resolution,
-    }));
     await this.conflicts.close(manager, closed);
-    return plan.results.map((result) => {
-      const sequence = sequences.get(result.index);
-      return sequence === undefined ? result : { ...result, sequence };
-    });
   }
 }
 
-export function policyOf(layer: LayerEntity): MergePolicy {
-  return { fields: layer.fieldPolicy as FieldPolicy, deletes: layer.deleteRule as DeleteRule };
+function rejection(
+  featureId: string | null,
+  code: string,
+  reason: string,
+  field?: string,
+): ChangeResultRecord {
+  const record: ChangeResultRecord = { index: 0, featureId, outcome: 'REJECTED', code, reason };
+  if (field !== undefined) record.field = field;
+  return record;
 }
 
-function sortByIndex(results: ChangeResultRecord[]): ChangeResultRecord[] {
-  return [...results].sort((left, right) => left.index - right.index);
-}
-
-function summarise(batch: SyncBatchEntity, results: ChangeResultRecord[], merged: boolean): MergeSummary {
+function summarise(batch: SyncBatchEntity, results: ChangeResultRecord[]): MergeSummary {
   const outcomes: MergeSummary['outcomes'] = {
     APPLIED: 0,
     MERGED: 0,
@@ -222,5 +304,5 @@ function summarise(batch: SyncBatchEntity, results: ChangeResultRecord[], merged
     REJECTED: 0,
   };
   for (const result of results) outcomes[result.outcome] += 1;
-  return { batchId: batch.id, jobRunId: batch.jobRunId, changes: results.length, outcomes, merged };
+  return { batchId: batch.id, jobRunId: batch.jobRunId, changes: results.length, outcomes };
 }

@@ -3,9 +3,10 @@ import { UnrecoverableError } from 'bullmq';
 import { MergeBatchPayload } from '@map-offline/contracts';
 import { SyncBatchRepository } from '@map-offline/entities';
 import { JobContext, JobHandler } from '@map-offline/queue';
-import { BatchMerger, MergeSummary } from './batch-merger.service';
+import { BatchMerger, MergeOutcome, MergeSummary } from './batch-merger.service';
 import { MergeNotifier } from './merge-notifier';
 import { MergerMetrics } from './merger.metrics';
+import { PhaseClock } from './phase-clock';
 
 @Injectable()
 export class MergeBatchJob {
@@ -24,27 +25,33 @@ export class MergeBatchJob {
         `sync batch ${payload.batchId} of organisation ${payload.organisationId} does not exist`,
       );
     }
-    // A redelivered job (or one queued again by the gateway's sweep) finds the batch merged.
+    // A redelivered job, one queued again by the gateway's sweep, or one whose batch another merge
+    // took into its group, finds the batch merged.
     if (batch.status !== 'queued') return { skipped: `batch is ${batch.status}` };
     const timer = this.metrics.batchDuration.startTimer();
-    let summary: MergeSummary | null;
+    const phases = new PhaseClock((phase, seconds) => this.metrics.phaseDuration.observe({ phase }, seconds));
+    let outcome: MergeOutcome;
     try {
-      summary = await this.merger.merge(payload.organisationId, payload.batchId);
+      outcome = await this.merger.merge(payload.organisationId, payload.batchId, phases);
     } catch (error) {
-      // Lock timeouts, deadlocks and connection losses are retried by BullMQ; on the last attempt the
-      // batch is marked failed so the device sees why instead of a batch queued forever.
+      // Lock timeouts, deadlocks and lost connections are retried by BullMQ; on the last attempt the
+      // batch is marked failed, so the device sees why instead of a batch queued forever.
       if (context.attempt >= context.maxAttempts || error instanceof UnrecoverableError) {
         await this.batches.markFailed(batch, error instanceof Error ? error.message : String(error));
       }
       throw error;
     }
-    if (summary === null) throw new UnrecoverableError(`sync batch ${payload.batchId} vanished`);
+    phases.mark('commit');
     timer();
-    for (const [outcome, count] of Object.entries(summary.outcomes)) {
-      if (count > 0) this.metrics.changes.inc({ outcome }, count);
+    this.metrics.batchesPerMerge.observe(outcome.merged.length);
+    for (const summary of outcome.merged) {
+      for (const [name, count] of Object.entries(summary.outcomes)) {
+        if (count > 0) this.metrics.changes.inc({ outcome: name }, count);
+      }
     }
-    await this.notifier.merged(summary);
-    context.logger.debug({ summary }, 'batch merged');
-    return summary;
+    await Promise.all(outcome.merged.map((summary) => this.notifier.merged(summary)));
+    if (outcome.own === null) return { skipped: 'merged by another merge' };
+    context.logger.debug({ summary: outcome.own, group: outcome.merged.length }, 'batch merged');
+    return outcome.own;
   }
 }

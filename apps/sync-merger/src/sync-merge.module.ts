@@ -8,6 +8,8 @@ import {
   SyncLayerRepository,
 } from '@map-offline/entities';
 import { BatchMerger } from './batch-merger.service';
+import { FeatureStateCache } from './feature-state.cache';
+import { LayerCache } from './layer.cache';
 import { MergeBatchJob } from './merge-batch.job';
 import { MergeNotifier } from './merge-notifier';
 import { MergerMetrics } from './merger.metrics';
@@ -22,6 +24,8 @@ import { MergerMetrics } from './merger.metrics';
     SyncFeatureRepository,
     SyncChangeLogRepository,
     SyncConflictRepository,
+    LayerCache,
+    FeatureStateCache,
     BatchMerger,
     MergeNotifier,
     MergerMetrics,

@@ -24,6 +24,32 @@ export interface RecordedSyncBatch {
   run: JobRunEntity;
 }
 
+/** A merged batch with its results, for `finishMerges`. */
+export interface MergedBatch {
+  batch: Pick<SyncBatchEntity, 'organisationId' | 'id' | 'jobRunId'>;
+  results: ChangeResultRecord[];
+  summary: Record<string, number>;
+}
+
+interface SyncBatchRow {
+  organisation_id: string;
+  id: string;
+  kind: SyncBatchKind;
+  layer_id: string;
+  device_id: string;
+  request_sha256: string;
+  changes: unknown[];
+  change_count: number;
+  rejections: ChangeRejection[];
+  status: SyncBatchEntity['status'];
+  results: ChangeResultRecord[] | null;
+  error: string | null;
+  job_run_id: string;
+  requested_by: string;
+  received_at: Date;
+  merged_at: Date | null;
+}
+
 /** A batch waiting for its job, named by what the job id is derived from. */
 export interface QueuedSyncBatch {
   organisationId: string;
@@ -125,31 +151,59 @@ export class SyncBatchRepository {
     return this.dataSource.getRepository(JobRunEntity).findOneBy({ organisationId, id: jobRunId });
   }
 
-  /** Locks the batch for the merge transaction, so two deliveries of its job never merge it twice. */
-  lockForMerge(manager: EntityManager, organisationId: string, id: string): Promise<SyncBatchEntity | null> {
-    return manager.getRepository(SyncBatchEntity).findOne({
-      where: { organisationId, id },
-      lock: { mode: 'pessimistic_write' },
-    });
+  /**
+   * Locks a batch for its merge and, when it is a queued device batch, up to `limit - 1` other queued
+   * device batches of the same layer that no other merge holds (SKIP LOCKED), oldest first: merging
+   * them in one transaction pays the locks, round trips and commit once. The batch itself is waited
+   * for, not skipped, so its job never finishes before the batch is merged. Empty when the batch does
+   * not exist or is no longer queued.
+   */
+  async claimForMerge(
+    manager: EntityManager,
+    organisationId: string,
+    id: string,
+    limit: number,
+  ): Promise<SyncBatchEntity[]> {
+    const own: SyncBatchRow[] = await manager.query(
+      `SELECT * FROM sync_batch WHERE organisation_id = $1 AND id = $2 FOR UPDATE`,
+      [organisationId, id],
+    );
+    if (own.length === 0 || own[0].status !== 'queued') return [];
+    const batch = toSyncBatch(own[0]);
+    if (batch.kind !== 'device' || limit <= 1) return [batch];
+    const others: SyncBatchRow[] = await manager.query(
+      `SELECT * FROM sync_batch
+        WHERE organisation_id = $1 AND layer_id = $2 AND status = 'queued' AND kind = 'device' AND id <> $3
+        ORDER BY received_at, id LIMIT $4
+        FOR UPDATE SKIP LOCKED`,
+      [organisationId, batch.layerId, id, limit - 1],
+    );
+    return [batch, ...others.map(toSyncBatch)];
   }
 
-  /** The batch and its job run end together with the merge they describe (same transaction). */
-  async finishMerge(
-    manager: EntityManager,
-    batch: Pick<SyncBatchEntity, 'organisationId' | 'id' | 'jobRunId'>,
-    results: ChangeResultRecord[],
-    summary: Record<string, number>,
-  ): Promise<void> {
+  /** Closes merged batches and their job runs, in the merge's transaction. */
+  async finishMerges(manager: EntityManager, merged: readonly MergedBatch[]): Promise<void> {
+    if (merged.length === 0) return;
+    const records = merged.map(({ batch, results, summary }) => ({
+      organisation_id: batch.organisationId,
+      id: batch.id,
+      job_run_id: batch.jobRunId,
+      results,
+      units: results.length,
+      summary,
+    }));
     await manager.query(
-      `UPDATE sync_batch SET status = 'merged', results = $3::jsonb, merged_at = now()
-        WHERE organisation_id = $1 AND id = $2`,
-      [batch.organisationId, batch.id, JSON.stringify(results)],
-    );
-    await manager.query(
-      `UPDATE job_run SET state = 'completed', started_at = COALESCE(started_at, now()), finished_at = now(),
-              done_units = $3, total_units = $3, result = $4::jsonb, updated_at = now()
-        WHERE organisation_id = $1 AND id = $2`,
-      [batch.organisationId, batch.jobRunId, results.length, JSON.stringify(summary)],
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(organisation_id varchar, id uuid, job_run_id uuid,
+                results jsonb, units integer, summary jsonb)
+       ), closed AS (
+         UPDATE sync_batch AS b SET status = 'merged', results = input.results, merged_at = now()
+           FROM input WHERE b.organisation_id = input.organisation_id AND b.id = input.id
+       )
+       UPDATE job_run AS j SET state = 'completed', started_at = COALESCE(j.started_at, now()), finished_at = now(),
+              done_units = input.units, total_units = input.units, result = input.summary, updated_at = now()
+         FROM input WHERE j.organisation_id = input.organisation_id AND j.id = input.job_run_id`,
+      [JSON.stringify(records)],
     );
   }
 
@@ -203,4 +257,25 @@ function toJobRun(row: JobRunRow): JobRunEntity {
   run.startedAt = row.started_at;
   run.finishedAt = row.finished_at;
   return run;
+}
+
+function toSyncBatch(row: SyncBatchRow): SyncBatchEntity {
+  const batch = new SyncBatchEntity();
+  batch.organisationId = row.organisation_id;
+  batch.id = row.id;
+  batch.kind = row.kind;
+  batch.layerId = row.layer_id;
+  batch.deviceId = row.device_id;
+  batch.requestSha256 = row.request_sha256;
+  batch.changes = row.changes;
+  batch.changeCount = row.change_count;
+  batch.rejections = row.rejections;
+  batch.status = row.status;
+  batch.results = row.results;
+  batch.error = row.error;
+  batch.jobRunId = row.job_run_id;
+  batch.requestedBy = row.requested_by;
+  batch.receivedAt = row.received_at;
+  batch.mergedAt = row.merged_at;
+  return batch;
 }

@@ -5,6 +5,7 @@ import { LoggedChangeOutcome } from '../feature-change.entity';
 
 /** One change to append to the log. */
 export interface LoggedChange {
+  batchId: string;
   featureId: string;
   changeIndex: number;
   change: Change;
@@ -49,6 +50,11 @@ interface ChangeLogRow {
   recorded_at: Date;
 }
 
+/** Names one change of one batch in the sequences `append` returns. */
+export function sequenceKey(batchId: string, changeIndex: number): string {
+  return `${batchId}/${changeIndex}`;
+}
+
 /** First key of the two-key advisory locks sync takes ("sy"), so they never meet anyone else's keys. */
 const LAYER_SEQUENCE_LOCK_CLASS = 0x7379;
 
@@ -70,16 +76,20 @@ export class SyncChangeLogRepository {
     ]);
   }
 
-  /** Appends in batch order; returns the sequence of each change by its index in the batch. */
+  /**
+   * Appends in the given order (batch by batch, each in change order); returns the sequence of each
+   * change by `sequenceKey(batchId, changeIndex)`.
+   */
   async append(
     manager: EntityManager,
     organisationId: string,
     layerId: string,
-    batchId: string,
     changes: readonly LoggedChange[],
-  ): Promise<Map<number, number>> {
+  ): Promise<Map<string, number>> {
     if (changes.length === 0) return new Map();
-    const records = changes.map((entry) => ({
+    const records = changes.map((entry, position) => ({
+      position,
+      batch_id: entry.batchId,
       feature_id: entry.featureId,
       change_index: entry.changeIndex,
       device_id: entry.change.deviceId,
@@ -92,19 +102,19 @@ export class SyncChangeLogRepository {
       discarded_fields: entry.discardedFields,
       conflict_ids: entry.conflictIds,
     }));
-    const rows: { sequence: string; change_index: number }[] = await manager.query(
+    const rows: { sequence: string; batch_id: string; change_index: number }[] = await manager.query(
       `INSERT INTO feature_change (organisation_id, layer_id, feature_id, batch_id, change_index, device_id, op,
                                    clock, hlc, change, outcome, merged_fields, discarded_fields, conflict_ids)
-       SELECT $1, $2, r.feature_id, $3, r.change_index, r.device_id, r.op, r.clock, r.hlc, r.change, r.outcome,
-              r.merged_fields, r.discarded_fields, r.conflict_ids
-         FROM jsonb_to_recordset($4::jsonb) AS r(feature_id uuid, change_index integer, device_id varchar,
-              op varchar, clock jsonb, hlc varchar, change jsonb, outcome varchar, merged_fields jsonb,
-              discarded_fields jsonb, conflict_ids uuid[])
-        ORDER BY r.change_index
-       RETURNING sequence, change_index`,
-      [organisationId, layerId, batchId, JSON.stringify(records)],
+       SELECT $1, $2, r.feature_id, r.batch_id, r.change_index, r.device_id, r.op, r.clock, r.hlc, r.change,
+              r.outcome, r.merged_fields, r.discarded_fields, r.conflict_ids
+         FROM jsonb_to_recordset($3::jsonb) AS r(position integer, batch_id uuid, feature_id uuid,
+              change_index integer, device_id varchar, op varchar, clock jsonb, hlc varchar, change jsonb,
+              outcome varchar, merged_fields jsonb, discarded_fields jsonb, conflict_ids uuid[])
+        ORDER BY r.position
+       RETURNING sequence, batch_id, change_index`,
+      [organisationId, layerId, JSON.stringify(records)],
     );
-    return new Map(rows.map((row) => [row.change_index, Number(row.sequence)]));
+    return new Map(rows.map((row) => [sequenceKey(row.batch_id, row.change_index), Number(row.sequence)]));
   }
 
   /** A feature's changes in server order (in every layer of the organisation that has the id). */

@@ -44,15 +44,17 @@ export class SyncFeatureRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Locks the features (creating empty rows for new ids first, so a new feature is locked like an
-   * existing one and two batches creating it serialise) and returns their states; undefined = new.
+   * Locks the features, in id order, and returns the sequence each holds (null = no change merged
+   * yet); the caller reads the states it does not already hold at that sequence. Rows for new ids are
+   * created first, so a new feature is locked like an existing one and two merges creating it wait
+   * for each other.
    */
   async lockFeatures(
     manager: EntityManager,
     organisationId: string,
     layerId: string,
     ids: readonly string[],
-  ): Promise<Map<string, FeatureState | undefined>> {
+  ): Promise<Map<string, number | null>> {
     const sorted = [...new Set(ids)].sort();
     await manager.query(
       `INSERT INTO feature (layer_id, id, organisation_id)
@@ -60,11 +62,25 @@ export class SyncFeatureRepository {
        ON CONFLICT (layer_id, id) DO NOTHING`,
       [layerId, organisationId, sorted],
     );
-    const rows: { id: string; state: FeatureState | null }[] = await manager.query(
-      `SELECT id, state FROM feature WHERE layer_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+    const rows: { id: string; sequence: string | null }[] = await manager.query(
+      `SELECT id, sequence FROM feature WHERE layer_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
       [layerId, sorted],
     );
-    return new Map(rows.map((row) => [row.id, row.state ?? undefined]));
+    return new Map(rows.map((row) => [row.id, row.sequence === null ? null : Number(row.sequence)]));
+  }
+
+  /** The merged states of these features (absent = none yet), with their sequences. */
+  async readStates(
+    manager: EntityManager,
+    layerId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, { state: FeatureState; sequence: number }>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; state: FeatureState; sequence: string }[] = await manager.query(
+      `SELECT id, state, sequence FROM feature WHERE layer_id = $1 AND id = ANY($2::uuid[]) AND state IS NOT NULL`,
+      [layerId, [...new Set(ids)]],
+    );
+    return new Map(rows.map((row) => [row.id, { state: row.state, sequence: Number(row.sequence) }]));
   }
 
   /** Writes merged states; the geometry column is 2D for the spatial index (the state keeps Z). */

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { FeatureState } from '@map-offline/crdt';
+import { SyncFeatureRepository } from '@map-offline/entities';
+
+/**
+ * Features whose state this process keeps, least recently used dropped first. About 5-10 KiB of
+ * memory each for a typical feature (a couple of KiB of JSON).
+ */
+const MAX_CACHED_STATES = 10_000;
+
+/**
+ * The states this merger last wrote or read, each with the sequence it had. A cached state is used
+ * only when the locked row still holds that sequence: sequences are never reused (bigserial), so
+ * another replica's merge or a rolled-back transaction can never be mistaken for the cached one.
+ * Keeping the objects also keeps libs/crdt's identity caches (canonical clock texts) warm.
+ */
+@Injectable()
+export class FeatureStateCache {
+  private readonly states = new Map<string, { state: FeatureState; sequence: number }>();
+
+  constructor(private readonly features: SyncFeatureRepository) {}
+
+  /** Locks the features (id order) and returns their current states (undefined = new feature). */
+  async lock(
+    manager: EntityManager,
+    organisationId: string,
+    layerId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, FeatureState | undefined>> {
+    const sequences = await this.features.lockFeatures(manager, organisationId, layerId, ids);
+    const states = new Map<string, FeatureState | undefined>();
+    const missing: string[] = [];
+    for (const [id, sequence] of sequences) {
+      const cached = this.states.get(keyOf(layerId, id));
+      if (sequence === null) states.set(id, undefined);
+      else if (cached !== undefined && cached.sequence === sequence) states.set(id, cached.state);
+      else missing.push(id);
+    }
+    const read = await this.features.readStates(manager, layerId, missing);
+    for (const id of missing) {
+      const entry = read.get(id);
+      states.set(id, entry?.state);
+      if (entry !== undefined) this.remember(layerId, id, entry.state, entry.sequence);
+    }
+    return states;
+  }
+
+  /** Called with what a merge writes (before commit: a rolled-back sequence never matches a row). */
+  remember(layerId: string, id: string, state: FeatureState, sequence: number): void {
+    const key = keyOf(layerId, id);
+    this.states.delete(key);
+    this.states.set(key, { state, sequence });
+    if (this.states.size > MAX_CACHED_STATES) {
+      const oldest = this.states.keys().next().value;
+      if (oldest !== undefined) this.states.delete(oldest);
+    }
+  }
+}
+
+function keyOf(layerId: string, id: string): string {
+  return `${layerId}/${id}`;
+}
