@@ -98,9 +98,10 @@ describe('fixture tile server: injected faults', () => {
       server.setFaults({ latencyMs: 30, jitterMs: 60, seed: 5 });
       const samples: number[] = [];
       for (let index = 0; index < 12; index += 1) samples.push((await timed(pngPath(SAHARA))).elapsedMs);
-      expect(Math.min(...samples)).toBeGreaterThanOrEqual(30);
-      // Twelve uniform draws in [0, 60) ms that all fall within 10 ms of each other: about 1 in 10^6.
-      expect(Math.max(...samples) - Math.min(...samples)).toBeGreaterThan(10);
+      // With seed 5 the twelve requests for this path draw delays of 35.4 to 89.7 ms (30 ms plus jitter),
+      // and the server never answers before its delay: no jitter would keep every sample near 30 ms.
+      expect(Math.min(...samples)).toBeGreaterThanOrEqual(35);
+      expect(Math.max(...samples)).toBeGreaterThanOrEqual(89);
     });
   });
 
