@@ -19,6 +19,7 @@ import { OperationsModule } from './operations/operations.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { SyncModule } from './sync/sync.module';
+import { PackagesModule } from './packages/packages.module';
 
 /** The gateway validates, authorises, records in PostgreSQL and enqueues; it never does the work. */
 @Module({})
@@ -57,6 +58,7 @@ export class GatewayModule {
         OperationsModule,
         UploadsModule,
         SyncModule,
+        PackagesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };

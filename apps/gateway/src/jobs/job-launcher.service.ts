@@ -64,7 +64,7 @@ export class JobLauncher implements OnApplicationBootstrap, OnApplicationShutdow
         order: { createdAt: 'ASC' },
         take: 200,
       });
-      const launchable = stale.filter((run) => run.kind !== 'build-package' && run.kind !== 'sync-batch');
+      const launchable = stale.filter((run) => run.kind !== 'sync-batch');
       for (const run of launchable) await this.producer.enqueue(jobFor(run), { jobId: jobIdFor(run) });
       return launchable.length;
     } catch (error) {
@@ -91,6 +91,10 @@ function jobFor(run: JobRunEntity): JobItem {
     case 'delete-region':
       return { name: 'release-region', data: subject };
     case 'build-package':
+      return {
+        name: 'build-package',
+        data: { organisationId: run.organisationId, jobRunId: run.id, packageId: run.subjectId ?? '' },
+      };
     case 'sync-batch':
       throw new Error(`job kind ${run.kind} is launched by its own service`);
     default:
