@@ -67,7 +67,7 @@ export async function startInProcess(app: AppName, env: Record<string, string>):
       });
     }
     default:
-      throw new Error(`startInProcess does not know ${app} yet`);
+      throw new Error(`startInProcess does not know ${String(app)} yet`);
   }
 }
 
