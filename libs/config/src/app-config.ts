@@ -70,7 +70,13 @@ export interface AppConfig {
     clockToleranceSeconds: number;
     keys: AuthKeySettings;
   };
-  worker: { concurrency: number; shutdownGraceMs: number };
+  worker: {
+    concurrency: number;
+    shutdownGraceMs: number;
+    /** milliseconds; see WORKER_LOCK_DURATION_MS and WORKER_STALLED_INTERVAL_MS */
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+  };
   caching: {
     allowedSourceHosts: string[];
     /** internal CIDRs upstream connections may reach; everything internal is refused otherwise */
@@ -131,6 +137,8 @@ export function loadAppConfig(app: AppName, env: NodeJS.ProcessEnv = process.env
     worker: {
       concurrency: values.WORKER_CONCURRENCY ?? DEFAULT_WORKER_CONCURRENCY[app],
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+      lockDurationMs: values.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: values.WORKER_STALLED_INTERVAL_MS,
     },
     caching: {
       // Local runs fetch from the fixture server on loopback; production must list its upstreams.

@@ -114,6 +114,16 @@ export const environmentSchema = z.object({
   // milliseconds a stopping worker waits for active jobs before releasing them to another worker
   SHUTDOWN_GRACE_MS: positiveInteger(10 * 60 * 1000).default(30_000),
   WORKER_CONCURRENCY: positiveInteger(256).optional(),
+  // milliseconds a worker's lock on an active job lasts (renewed at half this while the job runs), and
+  // between its checks for jobs whose lock expired. A job of a worker that died (kill -9, OOM, lost node)
+  // goes back to the queue within about their sum; lower them only where a crashed worker must be replaced
+  // fast (the crash tests), since a worker too busy to renew in time has its jobs taken away.
+  WORKER_LOCK_DURATION_MS: positiveInteger(10 * 60 * 1000)
+    .min(1_000, 'must be at least 1000')
+    .default(30_000),
+  WORKER_STALLED_INTERVAL_MS: positiveInteger(10 * 60 * 1000)
+    .min(1_000, 'must be at least 1000')
+    .default(30_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

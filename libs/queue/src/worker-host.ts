@@ -16,6 +16,10 @@ export interface WorkerHostSettings {
   concurrency: number;
   /** milliseconds to wait for active jobs on shutdown before releasing them to another worker */
   shutdownGraceMs: number;
+  /** milliseconds a job's lock lasts; a dead worker's jobs are taken back after it expires (BullMQ default 30 s) */
+  lockDurationMs?: number;
+  /** milliseconds between checks for jobs whose lock expired (BullMQ default 30 s) */
+  stalledIntervalMs?: number;
 }
 
 export const WORKER_HOST_SETTINGS = Symbol('WORKER_HOST_SETTINGS');
@@ -56,6 +60,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       connection: this.connection,
       prefix: this.queueSettings.prefix,
       concurrency: this.settings.concurrency,
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.stalledIntervalMs,
       autorun: true,
       // Per-minute completed/failed counts kept in Redis for a week: queueStats reads its 1/5/15-minute
       // throughput from them, whichever worker did the work.

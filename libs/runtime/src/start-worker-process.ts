@@ -50,6 +50,8 @@ export async function startWorkerProcess(
           queue: definition.queue,
           concurrency: config.worker.concurrency,
           shutdownGraceMs: config.worker.shutdownGraceMs,
+          lockDurationMs: config.worker.lockDurationMs,
+          stalledIntervalMs: config.worker.stalledIntervalMs,
         },
         logger,
         registry,
