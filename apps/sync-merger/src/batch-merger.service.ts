@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { resolutionIntent } from '@map-offline/contracts';
+import { resolutionIntent, serverEditIntent } from '@map-offline/contracts';
 import { Clock, FeatureState, materializeFeature } from '@map-offline/crdt';
 import {
   ChangeResultRecord,
@@ -21,6 +21,7 @@ import { FeatureStateCache } from './feature-state.cache';
 import { LayerCache, policyOf } from './layer.cache';
 import { PhaseClock } from './phase-clock';
 import { resolutionChange } from './resolution-change';
+import { serverEditChange } from './server-edit-change';
 
 /** Device batches of one layer merged in one transaction at most (100 changes each by default). */
 export const MAX_BATCHES_PER_MERGE = 16;
@@ -81,7 +82,9 @@ export class BatchMerger {
       const planned =
         claimed[0].kind === 'resolution'
           ? [await this.planResolution(manager, claimed[0], layer)]
-          : await this.planDeviceBatches(manager, claimed, layer, phases);
+          : claimed[0].kind === 'edit'
+            ? [await this.planServerEdit(manager, claimed[0], layer)]
+            : await this.planDeviceBatches(manager, claimed, layer, phases);
       phases.mark('apply');
       const results = await this.write(manager, organisationId, layer, planned, phases);
       const merged = results.map(({ batch, results: batchResults }) => summarise(batch, batchResults));
@@ -169,6 +172,37 @@ export class BatchMerger {
       policy: policyOf(layer),
       states,
       changes: [planned],
+    });
+    return { batch, rejected: [], plan };
+  }
+
+  private async planServerEdit(
+    manager: EntityManager,
+    batch: SyncBatchEntity,
+    layer: LayerEntity | null,
+  ): Promise<PlannedBatch> {
+    const parsed = serverEditIntent.safeParse(batch.changes[0]);
+    if (layer === null || !parsed.success || batch.changes.length !== 1) {
+      const reason = layer === null ? `layer ${batch.layerId} was not found` : 'the stored edit is malformed';
+      return { batch, rejected: [rejection(null, 'INVALID_EDIT', reason)], plan: null };
+    }
+    const intent = parsed.data;
+    // Like a resolution, the edit's clock must dominate the feature as it is now.
+    const states = await this.states.lock(manager, layer.organisationId, layer.id, [intent.featureId]);
+    const outcome = serverEditChange(states.get(intent.featureId), intent, layer.propertySchema, this.clock);
+    if (!outcome.ok) {
+      return {
+        batch,
+        rejected: [rejection(intent.featureId, outcome.code, outcome.reason, outcome.field)],
+        plan: null,
+      };
+    }
+    const plan = planMerge({
+      layerId: layer.id,
+      batchId: batch.id,
+      policy: policyOf(layer),
+      states,
+      changes: [{ index: 0, change: outcome.change }],
     });
     return { batch, rejected: [], plan };
   }

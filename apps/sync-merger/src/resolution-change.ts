@@ -44,7 +44,7 @@ export function resolutionChange(
   }
   const resolution: Resolution = intent.removed ? { removed: true } : { value: intent.value ?? null };
   try {
-    const hlc = resolverTimestamp(state, intent.resolverId, clock);
+    const hlc = serverTimestamp(state, intent.resolverId, clock);
     const resolved = resolveConflict(
       state,
       conflict.field,
@@ -62,16 +62,20 @@ export function resolutionChange(
   }
 }
 
-/** An HLC later than every write of the feature, so the decision also sorts after what it decides. */
-function resolverTimestamp(state: FeatureState, resolverId: string, clock: Clock): string {
+/**
+ * A server-side writer's HLC, later than every write of the feature, so the decision also sorts
+ * after what it decides (the wall clock alone could be behind a device's).
+ */
+export function serverTimestamp(state: FeatureState | undefined, writerId: string, clock: Clock): string {
+  if (state === undefined) return formatHlc(new HybridLogicalClock(writerId, clock).now());
   const writes: FieldWrite<unknown>[] = [
     ...(state.deleted.candidates ?? [state.deleted]),
     ...(state.geometry ? (state.geometry.candidates ?? [state.geometry]) : []),
     ...Object.values(state.properties).flatMap((register) => register.candidates ?? [register]),
   ];
   const latest = writes.reduce((max, write) => (write.hlc > max ? write.hlc : max), '');
-  const last = latest === '' ? undefined : { ...parseHlc(latest), nodeId: resolverId };
-  const hybrid = new HybridLogicalClock(resolverId, clock, {
+  const last = latest === '' ? undefined : { ...parseHlc(latest), nodeId: writerId };
+  const hybrid = new HybridLogicalClock(writerId, clock, {
     last,
     maxDriftMilliseconds: Number.MAX_SAFE_INTEGER,
   });

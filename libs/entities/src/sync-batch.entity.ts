@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** `device`: edits pushed by a field device; `resolution`: a reviewer's decision on a conflict. */
-export type SyncBatchKind = 'device' | 'resolution';
+/** `device`: edits pushed by a field device; `resolution`: a reviewer's decision on a conflict; `edit`: an office edit. */
+export type SyncBatchKind = 'device' | 'resolution' | 'edit';
 /** queued -> merged; failed when the batch cannot be merged at all (the reason is in `error`). */
 export type SyncBatchStatus = 'queued' | 'merged' | 'failed';
 

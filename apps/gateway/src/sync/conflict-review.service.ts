@@ -14,7 +14,6 @@ import {
   GEOMETRY_FIELD,
   DELETED_FIELD,
   PROPERTY_FIELD_PREFIX,
-  SERVER_DEVICE_PREFIX,
   assertGeometry,
   assertJsonValue,
   canonicalJson,
@@ -36,6 +35,7 @@ import { SyncConflict } from './sync-feature.model';
 import { SyncLayersService } from './sync-layers.service';
 import { toFieldVersion, toSyncConflict } from './sync-views';
 import { policyOfLayer } from './layer-policy';
+import { serverWriterIdOf } from './server-writer-id';
 
 /** The value a resolution writes: a value, or the removal of a property. */
 type ChosenValue = { value: unknown } | { removed: true };
@@ -95,7 +95,7 @@ export class ConflictReviewService {
       featureId: conflict.featureId,
       field: conflict.field,
       resolution,
-      resolverId: resolverIdOf(principal),
+      resolverId: serverWriterIdOf(principal),
       ...('removed' in chosen ? { removed: true as const } : { value: chosen.value }),
     };
     const batchId = randomUUID();
@@ -187,10 +187,4 @@ function mergedValue(field: string, merged: Record<string, unknown> | null | und
   if (!Object.hasOwn(record, key)) return { removed: true };
   const value = record[key];
   return { value: checkSyncInput(() => assertJsonValue(value, `properties.${key}`), 'merged') };
-}
-
-/** Reviewers write as server-side writers, each under its own id (libs/crdt README, "Resolving"). */
-export function resolverIdOf(principal: Principal): string {
-  const who = (principal.clientId ?? principal.subject).replace(/[^A-Za-z0-9._:@-]/g, '-');
-  return `${SERVER_DEVICE_PREFIX}${who}`.slice(0, 128);
 }

@@ -5,6 +5,8 @@ import { JobHandle } from '../jobs/job-handle.model';
 import { toJobHandle } from '../jobs/job-handle.mapper';
 import { JsonObjectScalar } from '../common/json-object.scalar';
 import { ConflictReviewService } from './conflict-review.service';
+import { EditFeatureInput } from './edit-feature.input';
+import { ServerEditsService } from './server-edits.service';
 import { ConflictResolution, ConflictStatusValue } from './sync-enums';
 import { SyncConflict } from './sync-feature.model';
 
@@ -12,7 +14,10 @@ const MAX_PAGE = 200;
 
 @Resolver(() => SyncConflict)
 export class SyncConflictsResolver {
-  constructor(private readonly review: ConflictReviewService) {}
+  constructor(
+    private readonly review: ConflictReviewService,
+    private readonly edits: ServerEditsService,
+  ) {}
 
   @RequireScopes('sync:read')
   @Query(() => [SyncConflict], {
@@ -55,5 +60,18 @@ export class SyncConflictsResolver {
     merged: Record<string, unknown> | null,
   ): Promise<JobHandle> {
     return toJobHandle(await this.review.resolve(principal, id, resolution, merged), null);
+  }
+
+  @RequireScopes('sync:resolve')
+  @Mutation(() => JobHandle, {
+    description:
+      'An office edit as a server-side writer: it replaces what the editor saw; field edits made before it ' +
+      'without seeing it are concurrent with it (SERVER_WINS keeps the office edit). Outcome: syncResult(handle.subjectId).',
+  })
+  async editFeature(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: EditFeatureInput,
+  ): Promise<JobHandle> {
+    return toJobHandle(await this.edits.edit(principal, input), null);
   }
 }

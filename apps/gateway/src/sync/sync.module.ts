@@ -10,6 +10,7 @@ import {
 import { ConflictBaseReader } from './conflict-base.reader';
 import { ConflictReviewService } from './conflict-review.service';
 import { HlcAdmission } from './hlc-admission';
+import { ServerEditsService } from './server-edits.service';
 import { MergeWaiter } from './merge-waiter';
 import { SyncBatchLauncher } from './sync-batch.launcher';
 import { SyncBatchesResolver } from './sync-batches.resolver';
@@ -36,6 +37,7 @@ import { SyncPushService } from './sync-push.service';
     SyncPushService,
     ConflictBaseReader,
     ConflictReviewService,
+    ServerEditsService,
     SyncLayersResolver,
     SyncBatchesResolver,
     SyncFeaturesResolver,

@@ -38,3 +38,20 @@ export const resolutionIntent = z.strictObject({
 });
 
 export type ResolutionIntent = z.infer<typeof resolutionIntent>;
+
+/**
+ * The one entry of an `edit` batch: an office edit (a server-side writer, `server:<subject>`). The
+ * sync-merger gives it a clock that dominates the feature as it is when the edit is merged, so it
+ * replaces what the editor saw; a field device's offline edit made before it is concurrent with it,
+ * and the layer's policy (e.g. SERVER_WINS) decides between them.
+ */
+export const serverEditIntent = z.strictObject({
+  featureId: uuidField,
+  editorId: z.string().min(1).max(128),
+  op: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+  geometry: z.unknown().optional(),
+  set: z.record(z.string(), z.unknown()).optional(),
+  unset: z.array(z.string()).optional(),
+});
+
+export type ServerEditIntent = z.infer<typeof serverEditIntent>;

@@ -182,6 +182,22 @@ export class SyncApi {
     return this.result(data.resolveConflict.subjectId);
   }
 
+  /** An office edit (server-side writer); returns the merged result. */
+  async editFeature(input: {
+    layerId: string;
+    featureId: string;
+    op: string;
+    geometry?: Record<string, unknown> | null;
+    set?: Record<string, unknown>;
+    unset?: string[];
+  }): Promise<SyncResultView> {
+    const data = await this.client.data<{ editFeature: JobHandleView }>(
+      `mutation ($input: EditFeatureInput!) { editFeature(input: $input) { id kind state subjectId } }`,
+      { input },
+    );
+    return this.result(data.editFeature.subjectId);
+  }
+
   async history(featureId: string): Promise<Record<string, unknown>[]> {
     const data = await this.client.data<{ featureHistory: Record<string, unknown>[] }>(
       `query ($id: ID!) { featureHistory(id: $id) {
