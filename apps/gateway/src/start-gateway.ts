@@ -42,6 +42,7 @@ export async function startGateway(config: AppConfig, logger: AppLogger): Promis
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES });
   app.disable('x-powered-by');
   // An evicting Redis can silently drop jobs: refuse to start on one.
+  await producer.waitUntilReady();
   await assertNoEvictionPolicy(producer.redis());
   registerQueueGauges(registry, (name) => producer.queue(name));
   mountBullBoard(app);

@@ -58,6 +58,25 @@ export class QueueProducer implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * Resolves once the connection is usable. Producers refuse commands while disconnected (fail fast for
+   * callers), so start-up checks must wait for the first connection; timeoutMs bounds the wait.
+   */
+  async waitUntilReady(timeoutMs = 15_000): Promise<void> {
+    if (this.connection.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connection.off('ready', onReady);
+        reject(new Error(`Redis did not answer within ${timeoutMs} ms; check REDIS_URL and that Redis is running`));
+      }, timeoutMs);
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.connection.once('ready', onReady);
+    });
+  }
+
   redis(): Redis {
     return this.connection;
   }
