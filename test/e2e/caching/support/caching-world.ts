@@ -15,6 +15,8 @@ export interface CachingWorldOptions {
   /** extra environment for every app of the world */
   env?: Record<string, string>;
   fixture?: FixtureTileServerOptions;
+  /** an upstream shared with another world (not closed with this one); otherwise a fixture server of its own */
+  upstream?: FixtureTileServer;
   /** start one tile seeder inside the test process (default true) */
   seeder?: boolean;
   organisationId?: string;
@@ -50,7 +52,8 @@ export async function startCachingWorld(options: CachingWorldOptions = {}): Prom
     S3_BUCKET: bucket.name,
     ...options.env,
   });
-  const fixture = await startFixtureTileServer({ resolution: '110m', ...options.fixture });
+  const fixture =
+    options.upstream ?? (await startFixtureTileServer({ resolution: '110m', ...options.fixture }));
   const gateway = await startInProcess('gateway', world.env);
   const organisationId = options.organisationId ?? 'org-e2e-caching';
   const token = await tokenFor(organisationId, ALL_CACHING_SCOPES);
@@ -83,7 +86,7 @@ export async function startCachingWorld(options: CachingWorldOptions = {}): Prom
       // Workers first (they write to the database and the bucket), then the gateway, then the data.
       for (const running of seeders) await running.stop();
       await gateway.stop();
-      await fixture.close();
+      if (!options.upstream) await fixture.close();
       await pool.end();
       await world.close();
       await bucket.drop();
