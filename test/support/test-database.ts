@@ -1,10 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@map-offline/entities';
+import { dataSourceOptions, MIGRATIONS } from '@map-offline/entities';
 
-/** The migrated database every test file clones; rebuilt once per jest run by globalSetup. */
-export const TEMPLATE_DATABASE = 'mapoffline_test_template';
+/**
+ * The migrated database every test file clones. Its name carries a hash of the migrations' code, so a
+ * changed migration gets a fresh template while concurrent jest runs share an existing one (rebuilding it
+ * per run dropped the template under other runs' feet).
+ */
+export const TEMPLATE_DATABASE = `mapoffline_test_template_${createHash('sha256')
+  .update(MIGRATIONS.map((migration) => migration.toString()).join('\n'))
+  .digest('hex')
+  .slice(0, 12)}`;
+
+/** Arbitrary but fixed key of the advisory lock that serialises template creation. */
+const TEMPLATE_LOCK_KEY = 7_316_402;
+const READY_COMMENT = 'map-offline test template: migrated';
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -22,16 +33,31 @@ async function adminQuery(baseUrl: string, statements: string[]): Promise<void> 
   }
 }
 
-/** Drops and re-creates the template, then runs every migration into it (about a second). */
+/** Creates and migrates the template unless a finished one exists; safe when several runs start at once. */
 export async function prepareTemplateDatabase(baseUrl: string): Promise<void> {
-  await adminQuery(baseUrl, [
-    `DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`,
-    `CREATE DATABASE ${TEMPLATE_DATABASE}`,
-  ]);
-  const dataSource = new DataSource({
-    ...dataSourceOptions({ url: withDatabase(baseUrl, TEMPLATE_DATABASE), poolSize: 2 }),
-    logging: ['error'],
-  });
+  const admin = new Client({ connectionString: withDatabase(baseUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
+    const ready = await admin.query(
+      `SELECT 1 FROM pg_database d JOIN pg_shdescription s ON s.objoid = d.oid
+        WHERE d.datname = $1 AND s.description = $2`,
+      [TEMPLATE_DATABASE, READY_COMMENT],
+    );
+    if (ready.rowCount === 0) {
+      await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+      await migrate(withDatabase(baseUrl, TEMPLATE_DATABASE));
+      await admin.query(`COMMENT ON DATABASE ${TEMPLATE_DATABASE} IS '${READY_COMMENT}'`);
+    }
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY]).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+async function migrate(url: string): Promise<void> {
+  const dataSource = new DataSource({ ...dataSourceOptions({ url, poolSize: 2 }), logging: ['error'] });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
