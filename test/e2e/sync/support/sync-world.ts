@@ -33,7 +33,7 @@ export async function startSyncWorld(
   const organisationId = options.organisationId ?? 'org-e2e-sync';
   const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
   const pool = new Pool({ connectionString: world.database.url, max: 2 });
-  return {
+  const syncWorld: SyncWorld = {
     world,
     gateway,
     merger,
@@ -46,12 +46,14 @@ export async function startSyncWorld(
       new GraphqlClient(gatewayUrl, await tokenFor(organisation, scopes)),
     sql: async <Row>(text: string, values: unknown[] = []) => (await pool.query(text, values)).rows as Row[],
     close: async () => {
-      await merger.stop();
+      // The test may have replaced the merger (stopped and started one).
+      await syncWorld.merger.stop();
       await gateway.stop();
       await pool.end();
       await world.close();
     },
   };
+  return syncWorld;
 }
 
 /** A device whose clock is this machine's (the server's admission check compares against it). */
