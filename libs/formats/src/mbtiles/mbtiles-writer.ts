@@ -107,6 +107,14 @@ export async function writeMbtiles(
   }
 }
 
+/**
+ * Decided by SQLite's error code, not by class: the native addon keeps the SqliteError class of the first
+ * load, so where the JavaScript side is loaded again (jest does it per test file) instanceof fails.
+ */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
 }
