@@ -48,7 +48,7 @@ export class SeedRegionJob {
 
     if (run.state !== 'cancelled' && run.progress.fannedOut !== true) {
       await this.jobRuns.markActive(run.id);
-      await this.setRegionStatus(region.id, 'running');
+      await this.markRegionRunning(region.id);
       const batches = await this.fanOut(payload, region, context);
       await this.jobRuns.setProgressFlag(run.id, 'fannedOut', true);
       context.logger.info({ batches }, 'fanned out seed batches');
@@ -131,6 +131,16 @@ export class SeedRegionJob {
     await this.progress.publish(payload.jobRunId, region.id);
     context.logger.info({ result, state }, 'cache run finished');
     return { state, ...result };
+  }
+
+  /**
+   * queued -> running only: a region whose job was paused (or cancelled) before this first delivery keeps
+   * that status. Setting "running" unconditionally showed a paused job's region as running.
+   */
+  private async markRegionRunning(regionId: string): Promise<void> {
+    await this.dataSource
+      .getRepository(CacheRegionEntity)
+      .update({ id: regionId, status: 'queued' }, { status: 'running' });
   }
 
   private async setRegionStatus(

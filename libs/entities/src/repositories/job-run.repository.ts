@@ -17,13 +17,21 @@ export class JobRunRepository {
     return this.runs.findOneBy({ organisationId, id });
   }
 
-  /** queued -> active, once; later calls (a redelivered parent) leave started_at alone. */
+  /**
+   * Records that a worker started the run: queued -> active, and started_at once (a redelivered parent
+   * leaves it alone). A run paused before its first delivery stays paused but gets its start time too:
+   * resume decides between active and queued by started_at, and without it a resumed run that was
+   * already working showed "queued" until it finished.
+   */
   async markActive(id: string): Promise<void> {
     await this.runs
       .createQueryBuilder()
       .update()
-      .set({ state: 'active', startedAt: () => 'COALESCE(started_at, now())' })
-      .where('id = :id AND state = :queued', { id, queued: 'queued' })
+      .set({
+        state: () => `CASE WHEN state = 'queued' THEN 'active' ELSE state END`,
+        startedAt: () => 'COALESCE(started_at, now())',
+      })
+      .where('id = :id AND state IN (:...startable)', { id, startable: ['queued', 'paused'] })
       .execute();
   }
 
