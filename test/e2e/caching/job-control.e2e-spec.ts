@@ -135,6 +135,59 @@ describe('job control and live progress (e2e)', () => {
     expect(resume.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
+  it('a job paused before any seeder picked it up stays paused, then runs as active once resumed', async () => {
+    // A world of its own whose seeder starts only after the pause, so the order is certain.
+    const waiting = await startCachingWorld({
+      seeder: false,
+      env: { SEED_BATCH_SIZE: '40', WORKER_CONCURRENCY: '4' },
+      upstream: stack.fixture,
+    });
+    try {
+      const sourceId = await registerSource(waiting.api, waiting.fixture.templates.png, {
+        maxConcurrentRequests: 4,
+      });
+      const handle = await createRegion(waiting.api, sourceId, {
+        bbox: [-10, 35, 0, 45],
+        minZoom: 0,
+        maxZoom: 7,
+      });
+      await expect(jobMutation(waiting.api, 'pauseJob', handle.id)).resolves.toMatchObject({
+        state: 'PAUSED',
+      });
+      await waiting.startSeeder();
+      // The seeder plans the batches but they wait; job and region both still say paused.
+      await eventually(async () => {
+        const [row] = await waiting.sql<{ fanned: boolean | null }>(
+          `SELECT (progress ->> 'fannedOut')::boolean AS fanned FROM job_run WHERE id = $1`,
+          [handle.id],
+        );
+        return row.fanned ? true : undefined;
+      }, 30_000);
+      await sleep(1_000);
+      await expect(job(waiting.api, handle.id)).resolves.toMatchObject({
+        state: 'PAUSED',
+        progress: { doneUnits: 0 },
+      });
+      await expect(cacheRegion(waiting.api, handle.subjectId ?? '')).resolves.toMatchObject({
+        status: 'paused',
+      });
+
+      const resumed = await jobMutation(waiting.api, 'resumeJob', handle.id);
+      expect(resumed.state).toBe('ACTIVE');
+      await eventually(
+        async () => {
+          const current = await job(waiting.api, handle.id);
+          return current.progress.doneUnits > 0 && current.state !== 'COMPLETED' ? current : undefined;
+        },
+        30_000,
+        50,
+      ).then((running) => expect(running.state).toBe('ACTIVE'));
+      await expect(waitForJob(waiting.api, handle.id, 60_000)).resolves.toMatchObject({ state: 'COMPLETED' });
+    } finally {
+      await waiting.close();
+    }
+  });
+
   it('jobProgress over graphql-ws pushes increasing progress and the final state, then completes', async () => {
     const handle = await startJob();
     const client = createClient({
