@@ -4,12 +4,13 @@ import { DemoApi } from './demo-api';
 
 interface JobView {
   id: string;
+  subjectId: string;
   state: string;
   error: string | null;
   progress: { doneUnits: number; totalUnits: number; fraction: number; errors: number };
 }
 
-const JOB_FIELDS = 'id state error progress { doneUnits totalUnits fraction errors }';
+const JOB_FIELDS = 'id subjectId state error progress { doneUnits totalUnits fraction errors }';
 
 /** The areas the demo caches: a country at low zooms and a city down to street level. */
 const DEMO_AREAS = [
@@ -41,12 +42,13 @@ export async function registerDemoSource(api: DemoApi, fixtureUrl: string): Prom
   return created.registerTileSource.id;
 }
 
-/** Estimates, caches and reports each demo area; returns a line per area for the summary. */
+/** Estimates, caches and reports each demo area; returns the region ids, the city last. */
 export async function runCachingDemo(
   api: DemoApi,
   sourceId: string,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<string[]> {
+  const regionIds: string[] = [];
   for (const area of DEMO_AREAS) {
     const input = { sourceId, area: { bbox: area.bbox, minZoom: area.minZoom, maxZoom: area.maxZoom } };
     const { estimateCache: estimate } = await api.call<{
@@ -75,7 +77,9 @@ export async function runCachingDemo(
     );
     if (finished.state !== 'COMPLETED')
       throw new Error(`${area.name} ended ${finished.state}: ${finished.error ?? ''}`);
+    regionIds.push(job.subjectId);
   }
+  return regionIds;
 }
 
 export async function printCacheStatistics(api: DemoApi, log: (line: string) => void): Promise<void> {

@@ -5,6 +5,8 @@
 import { signDevelopmentToken } from '@map-offline/auth';
 import { printCacheStatistics, registerDemoSource, runCachingDemo, verifyServedTiles } from './caching-demo';
 import { DemoApi } from './demo-api';
+import { runPackageDemo } from './package-demo';
+import { runSyncDemo } from './sync-demo';
 import { DemoProcess, startDemoProcess, stopDemoProcesses, waitUntilReady } from './demo-processes';
 
 const GATEWAY_URL = 'http://127.0.0.1:4000';
@@ -50,6 +52,7 @@ async function main(): Promise<number> {
     });
     const api = new DemoApi(GATEWAY_URL, token);
     let sourceId = '';
+    let regionIds: string[] = [];
     const steps: DemoStep[] = [
       {
         title: 'the gateway is healthy',
@@ -68,11 +71,25 @@ async function main(): Promise<number> {
           log(`tile source ${sourceId}`);
         },
       },
-      { title: 'estimate and cache a country and a city', run: (log) => runCachingDemo(api, sourceId, log) },
+      {
+        title: 'estimate and cache a country and a city',
+        run: async (log) => {
+          regionIds = await runCachingDemo(api, sourceId, log);
+        },
+      },
       { title: 'cache statistics', run: (log) => printCacheStatistics(api, log) },
       {
         title: 'serve cached tiles through the gateway',
         run: (log) => verifyServedTiles(api, sourceId, FIXTURE_URL, log),
+      },
+      {
+        title: 'build offline packages of the city: MBTiles, PMTiles, CyberTracker zip',
+        run: (log) => runPackageDemo(api, regionIds.slice(-1), log),
+      },
+      {
+        title:
+          'offline edit sync: two devices, a clean merge, a conflict, a resolution, a third device pulls',
+        run: (log) => runSyncDemo(api, log),
       },
     ];
 
