@@ -6,7 +6,7 @@ import { RegionReleasedError, TileIndexRepository } from '@map-offline/entities'
 import { JobContext, JobHandler } from '@map-offline/queue';
 import { APP_CONFIG } from '@map-offline/runtime';
 import { ProgressPublisher } from './progress.publisher';
-import { ReplacedBlobCollector } from './replaced-blob.collector';
+import { UnusedBlobCollector } from './unused-blob.collector';
 import { SeedingRecordLoader } from './seeding-records';
 import { SeederMetrics } from './seeder.metrics';
 import { batchKey, TileBatchSeeder } from './tile-batch.seeder';
@@ -28,7 +28,7 @@ export class SeedBatchJob {
     private readonly seeder: TileBatchSeeder,
     private readonly progress: ProgressPublisher,
     private readonly metrics: SeederMetrics,
-    private readonly replacedBlobs: ReplacedBlobCollector,
+    private readonly unusedBlobs: UnusedBlobCollector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,11 +55,14 @@ export class SeedBatchJob {
     try {
       report = await this.seeder.seed(payload, region, source, lastAttempt);
     } catch (error) {
-      if (error instanceof RegionReleasedError) return { skipped: 'region is being deleted' };
+      if (error instanceof RegionReleasedError) {
+        await this.unusedBlobs.collect(error.abandonedBlobs);
+        return { skipped: 'region is being deleted' };
+      }
       throw error;
     }
     timer({ result: report.finished ? 'finished' : 'retry' });
-    const blobsCollected = await this.replacedBlobs.collect(report.replacedBlobs);
+    const blobsCollected = await this.unusedBlobs.collect(report.replacedBlobs);
     await this.progress.publish(run.id, region.id);
     context.logger.debug(
       {

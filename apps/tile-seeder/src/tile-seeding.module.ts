@@ -12,7 +12,7 @@ import { BlobUploader } from './blob-uploader';
 import { CoverPlanCache } from './cover-plan.cache';
 import { ProgressPublisher } from './progress.publisher';
 import { ReleaseRegionJob } from './release-region.job';
-import { ReplacedBlobCollector } from './replaced-blob.collector';
+import { UnusedBlobCollector } from './unused-blob.collector';
 import { SeedBatchJob } from './seed-batch.job';
 import { SeedRegionJob } from './seed-region.job';
 import { SeederMetrics } from './seeder.metrics';
@@ -36,7 +36,7 @@ export class TileSeedingModule {
         SeedingRecordLoader,
         CoverPlanCache,
         BlobUploader,
-        ReplacedBlobCollector,
+        UnusedBlobCollector,
         SeederMetrics,
         ProgressPublisher,
         ...upstreamFetcherProvider,

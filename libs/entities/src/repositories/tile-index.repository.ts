@@ -78,7 +78,7 @@ export class TileIndexRepository {
    * membership, counters, and the batch-finished mark. Safe to repeat: a redelivered batch adds nothing.
    */
   async commitBatch(commit: BatchCommit): Promise<BatchCommitResult> {
-    return this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager) => {
       // Shared with other batches, exclusive with a region deletion of the same source (see deleteRegionChunk).
       await manager.query(`SELECT 1 FROM tile_source WHERE id = $1 FOR SHARE`, [commit.sourceId]);
       // A region being deleted takes no new tiles: the status change waits for this lock, and a batch
@@ -87,16 +87,28 @@ export class TileIndexRepository {
         `SELECT status FROM cache_region WHERE id = $1 FOR SHARE`,
         [commit.regionId],
       );
-      if (regions.length === 0 || regions[0].status === 'deleting')
-        throw new RegionReleasedError(commit.regionId);
+      if (regions.length === 0 || regions[0].status === 'deleting') {
+        // The batch's objects are in storage already. Rolling back everything left them there with no row,
+        // where no collector ever finds them (hundreds per deletion of a running region); their rows are
+        // recorded, unreferenced, so the caller can collect them through the usual protocol.
+        await this.insertBlobs(manager, commit);
+        return { released: true as const };
+      }
       await this.insertBlobs(manager, commit);
       await this.lockReferencedBlobs(manager, commit);
       const replacedBlobs = await this.upsertTiles(manager, commit);
       await this.confirmTiles(manager, commit);
       const addedMembers = await this.addMembers(manager, commit);
       const batchNewlyFinished = await this.markFinished(manager, commit);
-      return { addedMembers, batchNewlyFinished, replacedBlobs };
+      return { released: false as const, result: { addedMembers, batchNewlyFinished, replacedBlobs } };
     });
+    if (outcome.released) {
+      throw new RegionReleasedError(
+        commit.regionId,
+        commit.newBlobs.map((blob) => blob.sha256),
+      );
+    }
+    return outcome.result;
   }
 
   private async insertBlobs(manager: EntityManager, commit: BatchCommit): Promise<void> {

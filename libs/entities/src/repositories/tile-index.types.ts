@@ -80,7 +80,14 @@ export class TilesVanishedError extends Error {
 
 /** The region is being deleted; its remaining batches have nothing to do. */
 export class RegionReleasedError extends Error {
-  constructor(readonly regionId: string) {
+  constructor(
+    readonly regionId: string,
+    /**
+     * Blobs the batch uploaded whose rows were recorded without any tile: the caller hands them to the
+     * garbage collector (an object without a row would never be collected).
+     */
+    readonly abandonedBlobs: string[] = [],
+  ) {
     super(`cache region ${regionId} is being deleted; the batch stops`);
     this.name = 'RegionReleasedError';
   }

@@ -8,19 +8,19 @@ import { blobKeyForSha256, ObjectStorage } from '@map-offline/storage';
 const COLLECT_CHUNK = 500;
 
 /**
- * Collects the blobs a committed batch stopped using (a refresh that got new bytes). It goes through the
- * collector's own protocol (row FOR UPDATE SKIP LOCKED, re-checked unreferenced, object deleted before
+ * Collects blobs a batch left unused: the ones its committed tiles stopped using (a refresh that got new
+ * bytes), or the ones it uploaded for a region deleted meanwhile. It goes through the collector's own protocol (row FOR UPDATE SKIP LOCKED, re-checked unreferenced, object deleted before
  * the row), so a blob another tile or a running batch still uses is never touched.
  */
 @Injectable()
-export class ReplacedBlobCollector {
+export class UnusedBlobCollector {
   constructor(
     private readonly collection: BlobCollectionRepository,
     private readonly storage: ObjectStorage,
     @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
-  /** Returns how many blobs were removed; never throws (the batch's tiles are committed already). */
+  /** Returns how many blobs were removed; never throws (what the batch committed stays committed). */
   async collect(hashes: string[]): Promise<number> {
     let collected = 0;
     try {
