@@ -11,6 +11,7 @@ import {
   JobView,
   registerSource,
   waitForJob,
+  waitUntilStable,
 } from './support/caching-api';
 import { CachingWorld, startCachingWorld } from './support/caching-world';
 
@@ -56,19 +57,8 @@ describe('job control and live progress (e2e)', () => {
   };
   const doneUnits = async (id: string): Promise<number> => (await job(stack.api, id)).progress.doneUnits;
   /** Waits until progress has not moved for quietMs, and returns where it stopped. */
-  const settled = async (id: string, quietMs: number, timeoutMs: number): Promise<number> => {
-    let last = await doneUnits(id);
-    let since = Date.now();
-    return eventually(async () => {
-      const now = await doneUnits(id);
-      if (now !== last) {
-        last = now;
-        since = Date.now();
-        return undefined;
-      }
-      return Date.now() - since >= quietMs ? now : undefined;
-    }, timeoutMs);
-  };
+  const settled = (id: string, quietMs: number, timeoutMs: number): Promise<number> =>
+    waitUntilStable(() => doneUnits(id), quietMs, timeoutMs);
 
   it('pause stops progress; resume finishes the job', async () => {
     const handle = await startJob();

@@ -6,12 +6,15 @@ import {
   cacheRegion,
   cacheStats,
   createRegion,
+  job,
   registerSource,
   regionTileKeys,
   tileKeyOf,
   waitForJob,
+  waitUntilStable,
 } from './support/caching-api';
 import { CachingWorld, startCachingWorld } from './support/caching-world';
+import { eventually } from '@map-offline/testing';
 
 jest.setTimeout(120_000);
 
@@ -192,5 +195,67 @@ describe('refresh and delete of cache regions (e2e)', () => {
       headers: { authorization: `Bearer ${stack.token}` },
     });
     expect(served.status).toBe(200);
+  });
+
+  it('deleting a region while its job runs: the job is cancelled and nothing of the region is left', async () => {
+    // Slow upstream and a source of its own, so the job is mid-way when the deletion arrives.
+    stack.fixture.setFaults({ latencyMs: 20 });
+    const slowSource = await registerSource(stack.api, stack.fixture.templates.png, {
+      maxConcurrentRequests: 4,
+    });
+    const running = await createRegion(
+      stack.api,
+      slowSource,
+      { bbox: [-30, 30, 10, 60], minZoom: 0, maxZoom: 8 },
+      'C',
+    );
+    await eventually(
+      async () => ((await job(stack.api, running.id)).progress.doneUnits > 0 ? true : undefined),
+      30_000,
+    );
+
+    const deletion = await stack.api.data<{ deleteCacheRegion: { id: string } }>(
+      `mutation ($id: ID!) { deleteCacheRegion(id: $id) { id } }`,
+      { id: running.subjectId },
+    );
+    await expect(waitForJob(stack.api, deletion.deleteCacheRegion.id, 60_000)).resolves.toMatchObject({
+      state: 'COMPLETED',
+    });
+    await expect(waitForJob(stack.api, running.id, 60_000)).resolves.toMatchObject({ state: 'CANCELLED' });
+    stack.fixture.setFaults({});
+    // Let batches that were in flight finish or give up, then nothing may remain of the region.
+    await waitUntilStable(() => stack.fixture.stats().requests, 1_500, 60_000);
+
+    await expect(regionTileKeys(stack.sql, running.subjectId ?? '')).resolves.toEqual(new Set());
+    const [{ tiles }] = await stack.sql<{ tiles: string }>(
+      `SELECT count(*) AS tiles FROM tile WHERE source_id = $1`,
+      [slowSource],
+    );
+    expect(Number(tiles)).toBe(0);
+    const [{ regions }] = await stack.sql<{ regions: string }>(
+      `SELECT count(*) AS regions FROM cache_region WHERE id = $1`,
+      [running.subjectId],
+    );
+    expect(Number(regions)).toBe(0);
+    // Every blob row is used by a tile and has its object; region B is whole.
+    const unreferenced = await stack.sql<{ sha256: string }>(
+      `SELECT sha256 FROM tile_blob b WHERE NOT EXISTS (SELECT 1 FROM tile t WHERE t.blob_sha256 = b.sha256)`,
+    );
+    expect(unreferenced).toEqual([]);
+    const rows = await blobRows();
+    const objects = new Set(await stack.bucket.keys('blobs/'));
+    for (const hash of rows) expect(objects.has(blobKeyForSha256(hash))).toBe(true);
+    // Batches in flight at the deletion uploaded objects they could not commit: those are collected too.
+    // (Polled: a batch may still be between its last request and its commit.)
+    const orphans = async (): Promise<string[]> => {
+      const known = await blobRows();
+      return (await stack.bucket.keys('blobs/')).filter((key) => !known.has(key.slice(-64)));
+    };
+    await eventually(async () => ((await orphans()).length === 0 ? true : undefined), 10_000).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}: ${(await orphans()).length} object(s) without a blob row`);
+      },
+    );
+    await expect(cacheStats(stack.api, regionB)).resolves.toMatchObject({ failedTiles: 0 });
   });
 });

@@ -172,3 +172,22 @@ export async function regionTileKeys(
   );
   return new Set(rows.map((row) => tileKeyOf(row)));
 }
+
+/** Waits until read() returns the same number for quietMs, and returns it (or fails after timeoutMs). */
+export async function waitUntilStable(
+  read: () => Promise<number> | number,
+  quietMs: number,
+  timeoutMs: number,
+): Promise<number> {
+  let last = await read();
+  let since = Date.now();
+  return eventually(async () => {
+    const now = await read();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+      return undefined;
+    }
+    return Date.now() - since >= quietMs ? now : undefined;
+  }, timeoutMs);
+}
