@@ -29,6 +29,55 @@ describe('LocalConcurrencyLimiter', () => {
     expect(limiter.inFlight('a')).toBe(0);
   });
 
+  it('serves lower priorities first and equal priorities in arrival order', async () => {
+    const limiter = new LocalConcurrencyLimiter();
+    const held = await limiter.acquire('a', 1);
+    const order: string[] = [];
+    const waiting = [
+      { name: 'late batch, first', priority: 7 },
+      { name: 'early batch, first', priority: 3 },
+      { name: 'late batch, second', priority: 7 },
+      { name: 'early batch, second', priority: 3 },
+      { name: 'earliest batch', priority: 1 },
+    ].map(({ name, priority }) =>
+      limiter.acquire('a', 1, undefined, priority).then((release) => {
+        order.push(name);
+        release();
+      }),
+    );
+    await tick();
+    expect(order).toEqual([]);
+    held();
+    await Promise.all(waiting);
+    expect(order).toEqual([
+      'earliest batch',
+      'early batch, first',
+      'early batch, second',
+      'late batch, first',
+      'late batch, second',
+    ]);
+    expect(limiter.inFlight('a')).toBe(0);
+  });
+
+  it('skips an aborted waiter of a higher priority and forgets the key once idle', async () => {
+    const limiter = new LocalConcurrencyLimiter();
+    const held = await limiter.acquire('a', 1);
+    const controller = new AbortController();
+    const abandoned = limiter.acquire('a', 1, controller.signal, 0);
+    const next = limiter.acquire('a', 1, undefined, 5);
+    controller.abort();
+    await expect(abandoned).rejects.toMatchObject({ name: 'AbortError' });
+    expect(limiter.tryAcquire('a', 1)).toBeUndefined();
+    held();
+    const release = await next;
+    expect(limiter.inFlight('a')).toBe(1);
+    release();
+    expect(limiter.inFlight('a')).toBe(0);
+    const again = limiter.tryAcquire('a', 1);
+    expect(again).toBeInstanceOf(Function);
+    again?.();
+  });
+
   it('keeps keys independent', async () => {
     const limiter = new LocalConcurrencyLimiter();
     const first = await limiter.acquire('a', 1);

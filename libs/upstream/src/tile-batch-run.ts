@@ -40,6 +40,8 @@ export interface TileBatchInput {
   previousEtags?: ReadonlyMap<string, string>;
   /** stops scheduling; requests already sent finish */
   signal: AbortSignal;
+  /** the batch's start order: its tiles wait for a concurrency slot ahead of those of later batches */
+  priority: number;
 }
 
 /**
@@ -131,7 +133,12 @@ export class TileBatchRun {
         if (coolDown.isPaused(source.id)) await coolDown.wait(source.id, signal);
         const release =
           concurrencyLimiter.tryAcquire(source.id, source.maxConcurrentRequests) ??
-          (await concurrencyLimiter.acquire(source.id, source.maxConcurrentRequests, signal));
+          (await concurrencyLimiter.acquire(
+            source.id,
+            source.maxConcurrentRequests,
+            signal,
+            this.input.priority,
+          ));
         try {
           if (isLimitingRate(source.maxRequestsPerSecond)) {
             await rateLimiter.acquire(source.id, source.maxRequestsPerSecond, signal);

@@ -321,6 +321,23 @@ describe('UpstreamTileClient politeness and cancellation', () => {
     expect(transport.maxInFlight).toBe(3);
   });
 
+  it('serves the batch started first before later ones, so batches finish one after another', async () => {
+    const transport = new ScriptedTransport(png(), 1);
+    const { client } = clientWith(transport, {}, new InstantClock());
+    const source = { ...SOURCE, maxConcurrentRequests: 2 };
+    const finished: number[] = [];
+    await Promise.all(
+      [6, 7, 8].map((zoom) =>
+        client.fetchTiles(source, tilesAtZoom(zoom, 12)).then(() => finished.push(zoom)),
+      ),
+    );
+    expect(finished).toEqual([6, 7, 8]);
+    // Requests of a later batch only fill slots the earlier batches leave free at their tail.
+    const zooms = transport.requests.map((request) => Number(request.path.split('/')[1]));
+    expect(zooms.slice(0, 10).every((zoom) => zoom === 6)).toBe(true);
+    expect(zooms.slice(-10).every((zoom) => zoom === 8)).toBe(true);
+  });
+
   it('stops scheduling on abort: unsent tiles come back ABORTED without a request', async () => {
     const controller = new AbortController();
     let served = 0;

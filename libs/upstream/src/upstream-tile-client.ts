@@ -43,6 +43,8 @@ export interface UpstreamTileClientDependencies {
 export class UpstreamTileClient {
   private readonly settings: UpstreamClientSettings;
   private readonly coolDown: SourceCoolDown;
+  /** batches started so far: each batch's priority for concurrency slots (older batches first) */
+  private batchesStarted = 0;
 
   constructor(
     private readonly dependencies: UpstreamTileClientDependencies,
@@ -110,7 +112,14 @@ export class UpstreamTileClient {
 
     const run = new TileBatchRun(
       { ...this.dependencies, coolDown: this.coolDown, settings: this.settings },
-      { source, template, tiles, previousEtags: options.previousEtags, signal: controller.signal },
+      {
+        source,
+        template,
+        tiles,
+        previousEtags: options.previousEtags,
+        signal: controller.signal,
+        priority: this.batchesStarted++,
+      },
       emit,
       ACCEPT_HEADERS[source.format],
     );
