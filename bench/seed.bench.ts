@@ -121,6 +121,8 @@ export const bench: BenchDefinition = {
         s3,
         baseEnv: { ...stringEnv(process.env), ...stackEnvironment(stack) },
         seederEnv: parsed.seederEnv,
+        logDirectory: parsed.logDirectory,
+        profileDirectory: parsed.profileDirectory,
       };
       for (const scenario of parsed.scenarios) {
         const outcome = await runScenario(context, area, scenario, effectiveRuns, parsed.contenders);

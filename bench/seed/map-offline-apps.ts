@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { BenchChild, builtAppEntry, parseJsonLine, startChild } from '../support/child-process';
 
 /** milliseconds for a built app to connect to PostgreSQL and Redis and say it is ready */
@@ -11,9 +12,27 @@ export class MapOfflineApps {
     private readonly seeder: BenchChild,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<MapOfflineApps> {
-    const gateway = startChild(process.execPath, [builtAppEntry('gateway')], { env });
-    const seeder = startChild(process.execPath, [builtAppEntry('tile-seeder')], { env });
+  /**
+   * `logDirectory`: write each app's whole output to `<app>-<runLabel>.log` there; `profileDirectory`: run
+   * the seeder with --cpu-prof (V8 writes a .cpuprofile there when it stops).
+   */
+  static async start(
+    env: Record<string, string>,
+    options: { logDirectory?: string; profileDirectory?: string; runLabel: string },
+  ): Promise<MapOfflineApps> {
+    const { logDirectory, profileDirectory, runLabel } = options;
+    const logFile = (app: string): string | undefined =>
+      logDirectory === undefined ? undefined : join(logDirectory, `${app}-${runLabel}.log`);
+    const gateway = startChild(process.execPath, [builtAppEntry('gateway')], {
+      env,
+      logFile: logFile('gateway'),
+    });
+    const profile =
+      profileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
+    const seeder = startChild(process.execPath, [...profile, builtAppEntry('tile-seeder')], {
+      env,
+      logFile: logFile('tile-seeder'),
+    });
     try {
       const [gatewayUrl] = await Promise.all([
         gateway.waitForLine((line) => {

@@ -62,7 +62,11 @@ export async function runMapOfflineSeeder(
       : { STORAGE_DRIVER: 's3', S3_BUCKET: bucket?.name ?? '' }),
     ...context.seederEnv,
   };
-  const apps = await MapOfflineApps.start(env);
+  const apps = await MapOfflineApps.start(env, {
+    logDirectory: context.logDirectory,
+    profileDirectory: context.profileDirectory,
+    runLabel: `${storage}-c${concurrency}-${Date.now()}`,
+  });
   try {
     const organisationId = randomUUID();
     const token = await signDevelopmentToken({ organisationId, scopes: ['admin'], subject: 'bench' });

@@ -7,13 +7,17 @@ export interface SeedBenchArguments {
   contenders: { ours: boolean; baseline: boolean };
   /** NAME=value pairs for the gateway and seeder processes (WORKER_CONCURRENCY, SEED_BATCH_SIZE, ...) */
   seederEnv: Record<string, string>;
+  logDirectory?: string;
+  profileDirectory?: string;
 }
 
 export const SEED_BENCH_USAGE = `seed bench arguments:
   --quick                 one run of a smaller area (about 5,000 tiles)
   --only ID[,ID...]       scenarios to run: ${SEED_SCENARIOS.map((scenario) => scenario.id).join(', ')}
   --contender WHO         ours | baseline | both (default both)
-  --env NAME=value        an extra variable for the gateway and seeder, e.g. --env WORKER_CONCURRENCY=16`;
+  --env NAME=value        an extra variable for the gateway and seeder, e.g. --env WORKER_CONCURRENCY=16
+  --log-dir DIR           keep the whole output of every gateway and seeder run in DIR (e.g. with --env LOG_LEVEL=debug)
+  --profile DIR           run each seeder with node --cpu-prof, writing its .cpuprofile to DIR`;
 
 /** Parses what run.ts leaves after `seed` and --runs; throws with the usage on anything unknown. */
 export function parseSeedBenchArguments(args: readonly string[]): SeedBenchArguments {
@@ -55,6 +59,12 @@ export function parseSeedBenchArguments(args: readonly string[]): SeedBenchArgum
         parsed.seederEnv[assignment[1]] = assignment[2];
         break;
       }
+      case '--profile':
+        parsed.profileDirectory = value();
+        break;
+      case '--log-dir':
+        parsed.logDirectory = value();
+        break;
       default:
         throw new Error(`unknown argument ${args[index]}\n${SEED_BENCH_USAGE}`);
     }

@@ -13,4 +13,8 @@ export interface SeedRunContext {
   baseEnv: Record<string, string>;
   /** extra variables for the gateway and the seeder (--env NAME=value), e.g. WORKER_CONCURRENCY */
   seederEnv: Record<string, string>;
+  /** --log-dir: where the gateway and seeder of every run write their whole output */
+  logDirectory?: string;
+  /** --profile: where the seeder of every run writes a V8 CPU profile */
+  profileDirectory?: string;
 }

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 
 /** characters of output kept per process for error messages (the tail) */
@@ -29,7 +30,7 @@ export async function stopAllChildren(): Promise<void> {
 export function startChild(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string } = {},
 ): BenchChild {
   const child = spawn(command, args, {
     env: options.env,
@@ -37,10 +38,13 @@ export function startChild(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
+  // The whole output, for profiling a run afterwards (the tail alone is kept in memory).
+  const log = options.logFile === undefined ? undefined : createWriteStream(options.logFile);
   let tail = '';
   let partial = '';
   const lineListeners = new Set<(line: string) => void>();
   const onData = (chunk: Buffer): void => {
+    log?.write(chunk);
     const text = chunk.toString();
     tail = (tail + text).slice(-OUTPUT_TAIL_CHARACTERS);
     if (lineListeners.size === 0) return;
@@ -54,6 +58,7 @@ export function startChild(
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => {
       exitedAlready = true;
+      log?.end();
       resolve(code ?? signal ?? 'unknown');
     }),
   );
