@@ -125,13 +125,15 @@ export class CacheRegionsService {
   async delete(principal: Principal, regionId: string): Promise<JobRunEntity> {
     const region = await this.findRegion(principal.organisationId, regionId);
     const run = await this.dataSource.transaction(async (manager) => {
-      // Cancels the region's running jobs so their remaining batches stop, then marks it for deletion.
+      // Marks the region for deletion, then cancels its running jobs so their remaining batches stop.
+      // In this order: a committing seed batch holds the region row FOR SHARE and then updates its job
+      // run, so locking the job run first and the region second deadlocked with every batch in flight.
+      await manager.update(CacheRegionEntity, { id: region.id }, { status: 'deleting' });
       await manager.query(
         `UPDATE job_run SET state = 'cancelled', finished_at = now(), updated_at = now()
           WHERE subject_id = $1 AND state IN ('queued', 'active', 'paused') AND kind IN ('cache-region', 'refresh-region')`,
         [region.id],
       );
-      await manager.update(CacheRegionEntity, { id: region.id }, { status: 'deleting' });
       return this.saveRun(
         manager,
         principal,
