@@ -1,3 +1,5 @@
+import { machineCpuMilliseconds } from '../support/process-tree.sampler';
+
 /** One contender's run of one scenario, as the tables show it. */
 export interface ContenderResult {
   /** tile requests the fixture server answered during the run (every contender must make the same number) */
@@ -18,6 +20,18 @@ export interface ContenderResult {
   fixtureCpuMs: number;
   /** objects (blobs, files) the contender stored */
   storedObjects: number;
+  /** share of the machine's CPU (all cores) busy during the run, whoever used it: other work skews a run */
+  machineBusyShare: number;
+}
+
+/** Measures the machine's busy share between start() and the returned function's call. */
+export function startMachineMeter(): () => number {
+  const before = machineCpuMilliseconds();
+  return () => {
+    const after = machineCpuMilliseconds();
+    const total = after.total - before.total;
+    return total > 0 ? (after.busy - before.busy) / total : 0;
+  };
 }
 
 /** tiles per second over a duration in milliseconds */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { signDevelopmentToken } from '@map-offline/auth';
 import { GraphqlClient } from '../../test/support/graphql-client';
 import { sampleProcessTree } from '../support/process-tree.sampler';
-import { ContenderResult } from './contender-result';
+import { ContenderResult, startMachineMeter } from './contender-result';
 import { MapOfflineApps } from './map-offline-apps';
 import { ScratchBucket } from './scratch-bucket';
 import type { SeedArea } from './seed-area';
@@ -88,6 +88,7 @@ export async function runMapOfflineSeeder(
     await context.fixture.resetStats();
     const fixtureCpuBefore = context.fixture.cpuMilliseconds();
     const sampler = sampleProcessTree(apps.seederPid);
+    const stopMachineMeter = startMachineMeter();
     const sentAt = Date.now();
     const { createCacheRegion } = await client.data<{ createCacheRegion: { id: string; subjectId: string } }>(
       CREATE_REGION,
@@ -101,6 +102,7 @@ export async function runMapOfflineSeeder(
     );
     const job = await waitForFinalState(client, createCacheRegion.id, apps);
     const sample = sampler.stop();
+    const machineBusyShare = stopMachineMeter();
     const fixtureCpuMs = context.fixture.cpuMilliseconds() - fixtureCpuBefore;
     const upstream = await context.fixture.stats();
 
@@ -125,6 +127,7 @@ export async function runMapOfflineSeeder(
       processes: sample.peakProcesses,
       cpuMs: sample.cpuMs,
       fixtureCpuMs,
+      machineBusyShare,
       storedObjects:
         storageDirectory !== undefined
           ? await countFiles(storageDirectory)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild } from '../support/child-process';
 import { sampleProcessTree } from '../support/process-tree.sampler';
-import { ContenderResult } from './contender-result';
+import { ContenderResult, startMachineMeter } from './contender-result';
 import type { SeedArea } from './seed-area';
 import type { SeedRunContext } from './seed-run-context';
 
@@ -97,9 +97,11 @@ export async function runMapproxySeed(
       },
     );
     const sampler = sampleProcessTree(child.pid);
+    const stopMachineMeter = startMachineMeter();
     const exitCode = await child.exited;
     const wallMs = Date.now() - startedAt;
     const sample = sampler.stop();
+    const machineBusyShare = stopMachineMeter();
     const fixtureCpuMs = context.fixture.cpuMilliseconds() - fixtureCpuBefore;
     if (exitCode !== 0) throw new Error(`mapproxy-seed exited with ${exitCode}\n${child.output()}`);
     const upstream = await context.fixture.stats();
@@ -111,6 +113,7 @@ export async function runMapproxySeed(
       processes: sample.peakProcesses,
       cpuMs: sample.cpuMs,
       fixtureCpuMs,
+      machineBusyShare,
       storedObjects: await countTileFiles(join(directory, 'cache')),
     };
   } finally {

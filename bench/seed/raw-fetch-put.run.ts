@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Agent } from 'undici';
 import { bboxToGeometry, planCover, TileCoord } from '@map-offline/geo';
 import { sampleProcessTree } from '../support/process-tree.sampler';
-import { ContenderResult } from './contender-result';
+import { ContenderResult, startMachineMeter } from './contender-result';
 import { createStackS3Client, ScratchBucket } from './scratch-bucket';
 import type { SeedArea } from './seed-area';
 import type { SeedRunContext } from './seed-run-context';
@@ -32,6 +32,7 @@ export async function runRawFetchPut(
     await context.fixture.resetStats();
     const fixtureCpuBefore = context.fixture.cpuMilliseconds();
     const sampler = sampleProcessTree(process.pid, { descendants: false });
+    const stopMachineMeter = startMachineMeter();
     const cpuBefore = process.cpuUsage();
     const startedAt = Date.now();
     let next = 0;
@@ -55,6 +56,7 @@ export async function runRawFetchPut(
     const wallMs = Date.now() - startedAt;
     const cpu = process.cpuUsage(cpuBefore);
     const sample = sampler.stop();
+    const machineBusyShare = stopMachineMeter();
     const fixtureCpuMs = context.fixture.cpuMilliseconds() - fixtureCpuBefore;
     const stats = await context.fixture.stats();
     return {
@@ -66,6 +68,7 @@ export async function runRawFetchPut(
       // microseconds -> milliseconds
       cpuMs: (cpu.user + cpu.system) / 1000,
       fixtureCpuMs,
+      machineBusyShare,
       storedObjects: await bucket.countObjects(),
     };
   } finally {

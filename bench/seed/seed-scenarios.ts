@@ -35,8 +35,8 @@ export const SEED_SCENARIOS: readonly SeedScenario[] = [
 export const TARGETS = {
   /** share of the latency bound (concurrency / latency) to reach at 20 ms */
   latencyBoundShare: 0.9,
-  /** bytes of RSS our one seeder process may use */
-  seederRssBytes: 300 * 1024 * 1024,
+  /** bytes of RSS our one seeder process may use: 300 MB (286 MiB) */
+  seederRssBytes: 300 * 1000 * 1000,
   /** times MapProxy's tiles/s at 0 ms on the filesystem */
   mapproxySpeedUp: 4,
   /** share of the raw fetch+PUT loop's tiles/s on S3 */

@@ -130,3 +130,13 @@ export function sampleProcessTree(
     },
   };
 }
+
+/** Busy and total CPU time of the whole machine so far (all cores), from /proc/stat, milliseconds. */
+export function machineCpuMilliseconds(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+  const busy = user + nice + system + irq + softirq + steal;
+  const toMs = (ticks: number): number => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { busy: toMs(busy), total: toMs(busy + idle + iowait) };
+}
