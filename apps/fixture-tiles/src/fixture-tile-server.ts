@@ -94,10 +94,9 @@ export async function startFixtureTileServer(
   const minZoom = options.minZoom ?? 0;
   const maxZoom = options.maxZoom ?? 19;
   const cacheControl = options.cacheControl ?? 'public, max-age=86400';
-  const world = loadWorldGeometry(options.resolution ?? '50m');
-  const source = new WorldVectorSource(world);
+  const { classifier, source } = worldIndexes(options.resolution ?? '50m');
   const store = new TileStore(
-    TileCoverageClassifier.fromWorld(world),
+    classifier,
     new RasterTileRenderer(source),
     new VectorTileRenderer(source),
     new LruTileCache<TileEntry>(
@@ -309,6 +308,25 @@ function ifNoneMatchOf(request: IncomingMessage): string | undefined {
     if (name.length === 13 && name.toLowerCase() === 'if-none-match') return raw[index + 1];
   }
   return undefined;
+}
+
+// Indexes are pure and take ~1 s to build for 1:50m, so servers in one process (test files) share them.
+const indexesByResolution = new Map<
+  WorldResolution,
+  { classifier: TileCoverageClassifier; source: WorldVectorSource }
+>();
+
+function worldIndexes(resolution: WorldResolution): {
+  classifier: TileCoverageClassifier;
+  source: WorldVectorSource;
+} {
+  let indexes = indexesByResolution.get(resolution);
+  if (!indexes) {
+    const world = loadWorldGeometry(resolution);
+    indexes = { classifier: TileCoverageClassifier.fromWorld(world), source: new WorldVectorSource(world) };
+    indexesByResolution.set(resolution, indexes);
+  }
+  return indexes;
 }
 
 function textHeaders(body: Buffer): string[] {
