@@ -119,7 +119,9 @@ export class BatchMerger {
       admission.admitted.map((entry) => entry.change.featureId),
     );
     const states: Map<string, FeatureState | undefined> =
-      ids.length === 0 ? new Map() : await this.states.lock(manager, layer.organisationId, layer.id, ids);
+      ids.length === 0
+        ? new Map<string, FeatureState | undefined>()
+        : await this.states.lock(manager, layer.organisationId, layer.id, ids);
     phases.mark('lock');
     return admissions.map(({ batch, admission }) => {
       if (admission.admitted.length === 0) return { batch, rejected: admission.rejected, plan: null };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeleteRule, FieldPolicy, MergePolicy } from '@map-offline/crdt';
+import { MergePolicy } from '@map-offline/crdt';
 import { LayerEntity, SyncLayerRepository } from '@map-offline/entities';
 
 /** Layers remembered per process; a layer's rules never change, so a cached one is never stale. */
@@ -29,5 +29,5 @@ export class LayerCache {
 }
 
 export function policyOf(layer: LayerEntity): MergePolicy {
-  return { fields: layer.fieldPolicy as FieldPolicy, deletes: layer.deleteRule as DeleteRule };
+  return { fields: layer.fieldPolicy, deletes: layer.deleteRule };
 }

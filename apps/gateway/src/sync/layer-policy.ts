@@ -1,6 +1,6 @@
-import { DeleteRule, FieldPolicy, MergePolicy } from '@map-offline/crdt';
+import { MergePolicy } from '@map-offline/crdt';
 import { LayerEntity } from '@map-offline/entities';
 
 export function policyOfLayer(layer: LayerEntity): MergePolicy {
-  return { fields: layer.fieldPolicy as FieldPolicy, deletes: layer.deleteRule as DeleteRule };
+  return { fields: layer.fieldPolicy, deletes: layer.deleteRule };
 }
