@@ -10,6 +10,11 @@ const SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_AGE_MS = 30_000;
 /** batches re-queued per sweep */
 const SWEEP_LIMIT = 500;
+/**
+ * milliseconds a push waits for the queue: BullMQ waits for a Redis connection indefinitely, and the
+ * stored batch does not need the queue to be safe (the sweep queues it when Redis is back)
+ */
+const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /**
  * Queues the merge job of a stored batch. The job id is derived from the batch's job run id (stored
@@ -24,6 +29,7 @@ const SWEEP_LIMIT = 500;
 @Injectable()
 export class SyncBatchLauncher implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  private sweeping = false;
 
   constructor(
     private readonly producer: QueueProducer,
@@ -37,14 +43,26 @@ export class SyncBatchLauncher implements OnApplicationBootstrap, OnApplicationS
 
   /** False when the queue is unreachable: the batch is stored, and the sweep will queue it. */
   async launch(batch: QueuedSyncBatch): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.producer.enqueue(
+      const enqueued = this.producer.enqueue(
         {
           name: 'merge-batch',
           data: { organisationId: batch.organisationId, batchId: batch.id, jobRunId: batch.jobRunId },
         },
         { jobId: SyncBatchLauncher.jobIdFor(batch.jobRunId) },
       );
+      // If it completes after the timeout, it is the same job the sweep would add: harmless.
+      enqueued.catch(() => undefined);
+      await Promise.race([
+        enqueued,
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no queue within ${ENQUEUE_TIMEOUT_MS} ms`)),
+            ENQUEUE_TIMEOUT_MS,
+          );
+        }),
+      ]);
       return true;
     } catch (error) {
       this.logger.warn(
@@ -52,6 +70,8 @@ export class SyncBatchLauncher implements OnApplicationBootstrap, OnApplicationS
         'queue unavailable; the stored batch will be queued by the sweep',
       );
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -66,6 +86,9 @@ export class SyncBatchLauncher implements OnApplicationBootstrap, OnApplicationS
 
   /** Queues again every batch still waiting after SWEEP_AGE_MS; returns how many it queued. */
   async sweep(olderThanMs = SWEEP_AGE_MS): Promise<number> {
+    // One sweep at a time: while Redis is away an enqueue can wait for a long time.
+    if (this.sweeping) return 0;
+    this.sweeping = true;
     try {
       const waiting = await this.batches.listQueued(olderThanMs, SWEEP_LIMIT);
       if (waiting.length === 0) return 0;
@@ -82,6 +105,8 @@ export class SyncBatchLauncher implements OnApplicationBootstrap, OnApplicationS
     } catch (error) {
       this.logger.debug({ err: error }, 'sync batch sweep skipped: a dependency is unavailable');
       return 0;
+    } finally {
+      this.sweeping = false;
     }
   }
 }
