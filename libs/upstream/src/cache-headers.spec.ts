@@ -25,6 +25,14 @@ describe('cache headers', () => {
     expect(readExpiry({ 'cache-control': 'max-age="120"' }, now)).toEqual(new Date(now + 120_000));
   });
 
+  it('reads each Cache-Control anew when it differs from the tile before', () => {
+    const inAMinute = new Date(now + 60_000);
+    expect(readExpiry({ 'cache-control': 'public, max-age=60' }, now)).toEqual(inAMinute);
+    expect(readExpiry({ 'cache-control': 'public, max-age=60' }, now)).toEqual(inAMinute);
+    expect(readExpiry({ 'cache-control': 'no-store' }, now)).toEqual(new Date(now));
+    expect(readExpiry({ 'cache-control': 'public, max-age=60' }, now + 1000)).toEqual(new Date(now + 61_000));
+  });
+
   it('treats no-store and no-cache as stale at once', () => {
     expect(readExpiry({ 'cache-control': 'no-cache' }, now)).toEqual(new Date(now));
     expect(readExpiry({ 'cache-control': 'private, no-store, max-age=600' }, now)).toEqual(new Date(now));

@@ -76,6 +76,8 @@ function parseCacheControl(header: string): Map<string, string> {
         .replace(/^"(.*)"$/, '$1'),
     );
   }
+  // Callers only read the map, so the next tile with the same header can share it.
+  lastCacheControl = { header, directives };
   return directives;
 }
 
