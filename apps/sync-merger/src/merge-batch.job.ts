@@ -19,7 +19,7 @@ export class MergeBatchJob {
 
   @JobHandler('merge-batch')
   async run(payload: MergeBatchPayload, context: JobContext): Promise<MergeSummary | { skipped: string }> {
-    const batch = await this.batches.find(payload.organisationId, payload.batchId);
+    const batch = await this.batches.statusOf(payload.organisationId, payload.batchId);
     if (batch === null) {
       throw new UnrecoverableError(
         `sync batch ${payload.batchId} of organisation ${payload.organisationId} does not exist`,

@@ -1,7 +1,7 @@
 import { Args, Float, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal, RequireScopes } from '@map-offline/auth';
 import { assertObjectId, invalidInput, notFound } from '@map-offline/contracts';
-import { SyncBatchEntity, SyncBatchRepository } from '@map-offline/entities';
+import { SyncBatchRepository, SyncBatchSummary } from '@map-offline/entities';
 import { JobHandle } from '../jobs/job-handle.model';
 import { toJobHandle } from '../jobs/job-handle.mapper';
 import { MergeWaiter } from './merge-waiter';
@@ -48,14 +48,14 @@ export class SyncBatchesResolver {
     }
     assertObjectId('sync batch', batchId);
     const id = batchId.toLowerCase();
-    let batch = await this.find(principal.organisationId, id);
-    if (batch.status === 'queued' && waitSeconds > 0) {
-      await this.waiter.wait(batch.jobRunId, waitSeconds * 1000, async () => {
-        batch = await this.find(principal.organisationId, id);
-        return batch.status !== 'queued';
-      });
-    }
-    return toSyncResult(batch);
+    const batch = await this.find(principal.organisationId, id);
+    if (batch.status !== 'queued' || waitSeconds === 0) return toSyncResult(batch);
+    await this.waiter.wait(
+      batch.jobRunId,
+      waitSeconds * 1000,
+      async () => (await this.batches.statusOf(principal.organisationId, id))?.status !== 'queued',
+    );
+    return toSyncResult(await this.find(principal.organisationId, id));
   }
 
   @RequireScopes('sync:read')
@@ -66,8 +66,8 @@ export class SyncBatchesResolver {
     return toJobHandle(run, null);
   }
 
-  private async find(organisationId: string, id: string): Promise<SyncBatchEntity> {
-    const batch = await this.batches.find(organisationId, id);
+  private async find(organisationId: string, id: string): Promise<SyncBatchSummary> {
+    const batch = await this.batches.findSummary(organisationId, id);
     if (batch === null) throw notFound('sync batch', id);
     return batch;
   }

@@ -11,7 +11,7 @@ import {
   ConflictEntity,
   LayerEntity,
   StoredFeature,
-  SyncBatchEntity,
+  SyncBatchSummary,
 } from '@map-offline/entities';
 import { ConflictStatusValue, SyncBatchStatus, SyncOutcome } from './sync-enums';
 import { FieldVersion, SyncConflict, SyncFeature, SyncFeatureChange } from './sync-feature.model';
@@ -65,7 +65,7 @@ function fieldsOf(state: FeatureState): FieldVersion[] {
   return registers.map(([field, register]) => toFieldVersion(field, register));
 }
 
-export function toSyncResult(batch: SyncBatchEntity): SyncResult {
+export function toSyncResult(batch: SyncBatchSummary): SyncResult {
   const results = batch.results ?? [];
   const count = (outcome: ChangeResultRecord['outcome']): number =>
     results.filter((result) => result.outcome === outcome).length;

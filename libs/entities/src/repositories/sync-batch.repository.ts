@@ -24,6 +24,24 @@ export interface RecordedSyncBatch {
   run: JobRunEntity;
 }
 
+export type SyncBatchSummary = Omit<SyncBatchEntity, 'changes' | 'rejections' | 'requestSha256'>;
+
+const SUMMARY_COLUMNS: (keyof SyncBatchSummary)[] = [
+  'organisationId',
+  'id',
+  'kind',
+  'layerId',
+  'deviceId',
+  'changeCount',
+  'status',
+  'results',
+  'error',
+  'jobRunId',
+  'requestedBy',
+  'receivedAt',
+  'mergedAt',
+];
+
 /** A merged batch with its results, for `finishMerges`. */
 export interface MergedBatch {
   batch: Pick<SyncBatchEntity, 'organisationId' | 'id' | 'jobRunId'>;
@@ -145,6 +163,31 @@ export class SyncBatchRepository {
 
   find(organisationId: string, id: string): Promise<SyncBatchEntity | null> {
     return this.dataSource.getRepository(SyncBatchEntity).findOneBy({ organisationId, id });
+  }
+
+  /**
+   * The batch without its changes (what syncResult shows): the changes are the bulk of a batch
+   * (tens of KiB, compressed out of line) and are read only by the merge.
+   */
+  findSummary(organisationId: string, id: string): Promise<SyncBatchSummary | null> {
+    return this.dataSource.getRepository(SyncBatchEntity).findOne({
+      select: SUMMARY_COLUMNS,
+      where: { organisationId, id },
+    });
+  }
+
+  /** Only the status (and what a failure mark needs): the cheap check before and while waiting. */
+  async statusOf(
+    organisationId: string,
+    id: string,
+  ): Promise<Pick<SyncBatchEntity, 'organisationId' | 'id' | 'status' | 'jobRunId'> | null> {
+    const rows: { status: SyncBatchEntity['status']; job_run_id: string }[] = await this.dataSource.query(
+      `SELECT status, job_run_id FROM sync_batch WHERE organisation_id = $1 AND id = $2`,
+      [organisationId, id],
+    );
+    return rows.length === 0
+      ? null
+      : { organisationId, id, status: rows[0].status, jobRunId: rows[0].job_run_id };
   }
 
   findRun(organisationId: string, jobRunId: string): Promise<JobRunEntity | null> {
