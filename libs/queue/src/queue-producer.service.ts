@@ -67,7 +67,9 @@ export class QueueProducer implements OnApplicationShutdown {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.connection.off('ready', onReady);
-        reject(new Error(`Redis did not answer within ${timeoutMs} ms; check REDIS_URL and that Redis is running`));
+        reject(
+          new Error(`Redis did not answer within ${timeoutMs} ms; check REDIS_URL and that Redis is running`),
+        );
       }, timeoutMs);
       const onReady = (): void => {
         clearTimeout(timer);

@@ -13,7 +13,10 @@ const UNLIMITED_PREFIXES = ['/storage/objects/'];
 /** HTTP requests over the caller's rate get 429 with Retry-After; if Redis is down the request goes through. */
 export function requestRateMiddleware(limiter: RequestRateLimiter, logger: AppLogger) {
   return (request: Request, response: Response, next: NextFunction): void => {
-    if (UNLIMITED_PATHS.has(request.path) || UNLIMITED_PREFIXES.some((prefix) => request.path.startsWith(prefix))) {
+    if (
+      UNLIMITED_PATHS.has(request.path) ||
+      UNLIMITED_PREFIXES.some((prefix) => request.path.startsWith(prefix))
+    ) {
       return next();
     }
     const caller = RequestRateLimiter.callerKey(request.headers.authorization, request.ip);
