@@ -1,7 +1,10 @@
+/** Bytes a cached entry costs besides its body: the Map slot, the key string and the Buffer object. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
 /**
- * A least-recently-used cache of tile bodies by SHA-256, bounded in bytes. Real caches repeat a few
- * bodies very often (open sea, blank land, one colour at high zoom), so keeping recent small bodies
- * saves most repeated object reads at a fixed memory cost.
+ * A least-recently-used cache of tile bodies by SHA-256, bounded in bytes (per-entry overhead counted).
+ * Real caches repeat a few bodies very often (open sea, blank land, one colour at high zoom), so keeping
+ * them saves most repeated object reads at a fixed memory cost.
  */
 export class BlobCache {
   private readonly entries = new Map<string, Buffer>();
@@ -10,7 +13,7 @@ export class BlobCache {
   misses = 0;
 
   /**
-   * @param capacityBytes total bytes of cached bodies
+   * @param capacityBytes total bytes the cache may hold
    * @param maxEntryBytes bodies larger than this are never cached (they rarely repeat)
    */
   constructor(
@@ -32,18 +35,19 @@ export class BlobCache {
   }
 
   set(sha256: string, body: Buffer): void {
-    if (body.length > this.maxEntryBytes || body.length > this.capacityBytes) return;
+    const cost = body.length + ENTRY_OVERHEAD_BYTES;
+    if (body.length > this.maxEntryBytes || cost > this.capacityBytes) return;
     const previous = this.entries.get(sha256);
     if (previous !== undefined) {
       this.entries.delete(sha256);
-      this.bytes -= previous.length;
+      this.bytes -= previous.length + ENTRY_OVERHEAD_BYTES;
     }
     this.entries.set(sha256, body);
-    this.bytes += body.length;
+    this.bytes += cost;
     for (const [oldest, oldestBody] of this.entries) {
       if (this.bytes <= this.capacityBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= oldestBody.length;
+      this.bytes -= oldestBody.length + ENTRY_OVERHEAD_BYTES;
     }
   }
 

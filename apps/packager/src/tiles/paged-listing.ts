@@ -6,18 +6,16 @@ export type TilePageReader = (
   limit: number,
 ) => Promise<PinnedTile[]>;
 
-/**
- * Every tile of a keyset-paged listing, reading the next page while the current one is consumed, so the
- * database round trip overlaps the object reads. Holds at most two pages.
- */
-export async function* pagedListing(readPage: TilePageReader, pageSize: number): AsyncGenerator<PinnedTile> {
-  let page = await readPage(null, pageSize);
-  while (page.length > 0) {
-    const last = page[page.length - 1];
-    const next = page.length < pageSize ? Promise.resolve([]) : readPage(last, pageSize);
-    // Handled here: if the consumer stops early the next page's outcome is not reported as unhandled.
-    next.catch(() => undefined);
-    yield* page;
-    page = await next;
+/** Every page of a keyset-paged listing, until a short page. */
+export async function* pagedListing(
+  readPage: TilePageReader,
+  pageSize: number,
+): AsyncGenerator<PinnedTile[]> {
+  let after: PinnedTile | null = null;
+  for (;;) {
+    const page = await readPage(after, pageSize);
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1];
   }
 }
