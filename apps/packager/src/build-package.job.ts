@@ -76,8 +76,10 @@ export class BuildPackageJob {
         uniqueTileCount: built.uniqueTileCount,
         layerErrors: built.layerErrors.length,
       };
+      // Units first, then the end state; the second report publishes the completed run to subscribers.
+      await report({ phase: 'done' }, true);
       await this.jobRuns.finish(run.id, 'completed', result, null);
-      await report({ phase: 'done', totalUnits: 1, doneUnits: 1 }, true);
+      await report({ phase: 'done' }, true);
       context.logger.info(result, 'package built');
       return result;
     } catch (error) {

@@ -12,6 +12,7 @@ import { BuildProgressReporter } from './build/build-progress.reporter';
 import { PackageBuilder } from './build/package-builder.service';
 import { PackageRecords } from './build/package-records';
 import { PackageTilesetSource } from './build/package-tileset.source';
+import { StaleWorkspaceSweeper } from './build/stale-workspace.sweeper';
 import { DeletePackageJob } from './delete-package.job';
 import { AreaClipper } from './layers/area-clipper.port';
 import { PostgisAreaClipper } from './layers/postgis-area.clipper';
@@ -35,6 +36,7 @@ export class PackagingModule {
         BuildProgressReporter,
         PackageBuilder,
         PackagePinReleaser,
+        StaleWorkspaceSweeper,
         BuildPackageJob,
         DeletePackageJob,
       ],

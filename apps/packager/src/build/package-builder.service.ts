@@ -16,7 +16,7 @@ import { ObjectStorage } from '@map-offline/storage';
 import { AreaClipper } from '../layers/area-clipper.port';
 import { prepareLayers } from '../layers/layer-preparation';
 import { verifyCyberTrackerZip } from '../verify/cybertracker-zip.verifier';
-import type { BuildProgress } from './build-progress.reporter';
+import type { BuildProgressReport } from './build-progress.reporter';
 import { fileDigest } from './file-digest';
 import { PermanentBuildError } from './package-build.errors';
 import { PackageTilesetSource, type PackageTileset } from './package-tileset.source';
@@ -26,7 +26,7 @@ import { buildTileset } from './tileset.builder';
 
 export interface BuildContext {
   signal: AbortSignal;
-  report: (progress: BuildProgress, force?: boolean) => Promise<void>;
+  report: BuildProgressReport;
   logger: AppLogger;
 }
 
@@ -67,7 +67,7 @@ export class PackageBuilder {
           ? await this.writeZip(pkg, parsed.data, workspace.path, context)
           : await this.writeTilesetFile(pkg, pkg.format, workspace.path, context);
       context.signal.throwIfAborted();
-      await context.report({ phase: 'uploading', totalUnits: 1, doneUnits: 0 }, true);
+      await context.report({ phase: 'uploading' }, true);
       const digest = await fileDigest(local.path);
       const objectKey = this.objectKeyOf(pkg);
       await uploadPackageFile(this.storage, this.logger, {
@@ -102,9 +102,10 @@ export class PackageBuilder {
     context: BuildContext,
     fileName = pkg.fileName,
   ): Promise<LocalPackageFile> {
-    await context.report({ phase: 'pinning', totalUnits: 0, doneUnits: 0 }, true);
+    await context.report({ phase: 'pinning' }, true);
     const tileset = await this.tilesets.prepare(pkg);
-    const totalUnits = tileset.summary.tiles * 2;
+    // Written and read back: two units a tile, and one for the upload.
+    const totalUnits = tileset.summary.tiles * 2 + 1;
     const path = join(workspace, fileName);
     const result = await buildTileset({
       container,
@@ -166,7 +167,7 @@ export class PackageBuilder {
         errors.push({ layer: 'basemap', kind: 'basemap', message: error.message });
       }
     }
-    await context.report({ phase: 'layers', totalUnits: 1, doneUnits: 0 }, true);
+    await context.report({ phase: 'layers' }, true);
     const prepared = await prepareLayers(
       request.layers,
       request.lookups,
