@@ -124,7 +124,9 @@ async function runBench(context: BenchContext): Promise<void> {
           `outcomes ${JSON.stringify(last.outcomes)}`,
       );
     }
-    console.log(`\nmerge phases (mean per batch, all runs): ${await mergePhases(mergerHealth)}`);
+    console.log(
+      `\nmerge phases (mean per merge transaction, all runs; claim and commit per job): ${await mergePhases(mergerHealth)}`,
+    );
     const oursRate = median(ours.map((figures) => figures.changesPerSecond));
     const baselineRate = median(baseline);
     console.log('');
