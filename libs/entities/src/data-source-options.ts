@@ -25,6 +25,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     poolSize: settings.poolSize,
     applicationName: settings.applicationName,
     // milliseconds: fail fast when PostgreSQL is down instead of hanging a request
-    connectTimeoutMS: 5_000,
+    // (10 s, not less: a machine under full load took over 5 s to hand out a connection)
+    connectTimeoutMS: 10_000,
   };
 }
