@@ -6,10 +6,13 @@ import { JobContext, JobHandler } from '@map-offline/queue';
 import { BatchMerger, MergeOutcome, MergeSummary } from './batch-merger.service';
 import { MergeNotifier } from './merge-notifier';
 import { MergerMetrics } from './merger.metrics';
+import { LayerTurns } from './layer-turns';
 import { PhaseClock } from './phase-clock';
 
 @Injectable()
 export class MergeBatchJob {
+  private readonly turns = new LayerTurns();
+
   constructor(
     private readonly batches: SyncBatchRepository,
     private readonly merger: BatchMerger,
@@ -32,7 +35,9 @@ export class MergeBatchJob {
     const phases = new PhaseClock((phase, seconds) => this.metrics.phaseDuration.observe({ phase }, seconds));
     let outcome: MergeOutcome;
     try {
-      outcome = await this.merger.merge(payload.organisationId, payload.batchId, phases);
+      outcome = await this.turns.run(`${payload.organisationId}/${batch.layerId}`, () =>
+        this.merger.merge(payload.organisationId, payload.batchId, phases),
+      );
     } catch (error) {
       // Lock timeouts, deadlocks and lost connections are retried by BullMQ; on the last attempt the
       // batch is marked failed, so the device sees why instead of a batch queued forever.

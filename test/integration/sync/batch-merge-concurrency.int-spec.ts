@@ -13,7 +13,7 @@ describe('merging batches concurrently', () => {
   let db: SyncDatabase;
 
   beforeAll(async () => {
-    db = await openSyncDatabase(16);
+    db = await openSyncDatabase(24);
   });
 
   afterAll(async () => {

@@ -180,14 +180,21 @@ export class SyncBatchRepository {
   async statusOf(
     organisationId: string,
     id: string,
-  ): Promise<Pick<SyncBatchEntity, 'organisationId' | 'id' | 'status' | 'jobRunId'> | null> {
-    const rows: { status: SyncBatchEntity['status']; job_run_id: string }[] = await this.dataSource.query(
-      `SELECT status, job_run_id FROM sync_batch WHERE organisation_id = $1 AND id = $2`,
-      [organisationId, id],
-    );
+  ): Promise<Pick<SyncBatchEntity, 'organisationId' | 'id' | 'status' | 'jobRunId' | 'layerId'> | null> {
+    const rows: { status: SyncBatchEntity['status']; job_run_id: string; layer_id: string }[] =
+      await this.dataSource.query(
+        `SELECT status, job_run_id, layer_id FROM sync_batch WHERE organisation_id = $1 AND id = $2`,
+        [organisationId, id],
+      );
     return rows.length === 0
       ? null
-      : { organisationId, id, status: rows[0].status, jobRunId: rows[0].job_run_id };
+      : {
+          organisationId,
+          id,
+          status: rows[0].status,
+          jobRunId: rows[0].job_run_id,
+          layerId: rows[0].layer_id,
+        };
   }
 
   findRun(organisationId: string, jobRunId: string): Promise<JobRunEntity | null> {
