@@ -16,6 +16,7 @@ import { StaleWorkspaceSweeper } from './build/stale-workspace.sweeper';
 import { DeletePackageJob } from './delete-package.job';
 import { AreaClipper } from './layers/area-clipper.port';
 import { PostgisAreaClipper } from './layers/postgis-area.clipper';
+import { PostgisSyncLayerSource, SyncLayerSource } from './layers/sync-layer.source';
 import { PackagePinReleaser } from './package-pin.releaser';
 
 /** Offline package builds (MBTiles, PMTiles, CyberTracker zips) and deletions: the packaging queue's jobs. */
@@ -33,6 +34,7 @@ export class PackagingModule {
         PackageRecords,
         PackageTilesetSource,
         { provide: AreaClipper, useClass: PostgisAreaClipper },
+        { provide: SyncLayerSource, useClass: PostgisSyncLayerSource },
         BuildProgressReporter,
         PackageBuilder,
         PackagePinReleaser,

@@ -37,7 +37,10 @@ export class PropertyConditionInput {
   values?: string[];
 }
 
-@InputType({ description: 'An extra GeoJSON layer of a zip (layers.json entry, section 1.2 of the format).' })
+@InputType({
+  description:
+    'An extra GeoJSON layer of a zip (layers.json entry, section 1.2 of the format): given or from sync.',
+})
 export class PackageLayerInput {
   @Field({ description: 'Shown in the app.' })
   name!: string;
@@ -57,8 +60,17 @@ export class PackageLayerInput {
   })
   symbol?: Record<string, unknown>;
 
-  @Field(() => JsonObjectScalar, { description: 'A GeoJSON FeatureCollection (RFC 7946).' })
-  geojson!: Record<string, unknown>;
+  @Field(() => JsonObjectScalar, {
+    nullable: true,
+    description: 'A GeoJSON FeatureCollection (RFC 7946); or give syncLayerId.',
+  })
+  geojson?: Record<string, unknown>;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A sync layer of the organisation: its live features when the package is built.',
+  })
+  syncLayerId?: string;
 
   @Field(() => [PropertyConditionInput], { defaultValue: [] })
   filter!: PropertyConditionInput[];

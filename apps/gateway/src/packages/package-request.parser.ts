@@ -100,7 +100,8 @@ export function parsePackageRequest(
       active: layer.active,
       ...(layer.opacity !== undefined && layer.opacity !== null ? { opacity: layer.opacity } : {}),
       ...(layer.symbol ? { symbol: layer.symbol } : {}),
-      geojson: layer.geojson,
+      ...(layer.geojson ? { geojson: layer.geojson } : {}),
+      ...(layer.syncLayerId ? { syncLayerId: layer.syncLayerId } : {}),
       filter: layer.filter.map((condition) => ({
         property: condition.property,
         operator: condition.operator,

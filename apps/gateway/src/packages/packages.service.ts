@@ -33,6 +33,7 @@ export class PackagesService {
   async build(principal: Principal, input: BuildPackageInput): Promise<JobRunEntity> {
     const parsed = parsePackageRequest(input, principal.organisationId, new Date());
     const regionIds = parsed.area ? [await this.cacheArea(principal, parsed)] : parsed.regionIds;
+    await this.assertSyncLayersExist(principal.organisationId, parsed);
     const sourceId = await this.sourceOfRegions(principal.organisationId, regionIds);
     const run = await this.dataSource.transaction(async (manager) => {
       const revision = await this.packages.nextRevision(
@@ -133,6 +134,25 @@ export class PackagesService {
     if (sources.size > 1)
       throw invalidInput('input.regionIds', 'the regions of one package must share one tile source');
     return regions[0].sourceId;
+  }
+
+  /** Layers taken from offline edit sync name layers of the same organisation. */
+  private async assertSyncLayersExist(organisationId: string, parsed: ParsedPackageRequest): Promise<void> {
+    const ids = [
+      ...new Set(
+        parsed.request.layers.flatMap((layer) =>
+          layer.syncLayerId === undefined ? [] : [layer.syncLayerId],
+        ),
+      ),
+    ];
+    if (ids.length === 0) return;
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM layer WHERE organisation_id = $1 AND id = ANY($2::uuid[])`,
+      [organisationId, ids],
+    );
+    const found = new Set(rows.map((row) => row.id));
+    const missing = ids.find((id) => !found.has(id));
+    if (missing) throw notFound('sync layer', missing);
   }
 
   /** Caching first: creating a region needs cache:write as well. Returns the new region's id. */

@@ -15,6 +15,7 @@ import { APP_LOGGER } from '@map-offline/runtime';
 import { ObjectStorage } from '@map-offline/storage';
 import { AreaClipper } from '../layers/area-clipper.port';
 import { prepareLayers } from '../layers/layer-preparation';
+import { SyncLayerSource } from '../layers/sync-layer.source';
 import { verifyCyberTrackerZip } from '../verify/cybertracker-zip.verifier';
 import type { BuildProgressReport } from './build-progress.reporter';
 import { fileDigest } from './file-digest';
@@ -47,6 +48,7 @@ export class PackageBuilder {
   constructor(
     private readonly tilesets: PackageTilesetSource,
     private readonly clipper: AreaClipper,
+    private readonly syncLayers: SyncLayerSource,
     private readonly storage: ObjectStorage,
     @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
@@ -168,12 +170,13 @@ export class PackageBuilder {
       }
     }
     await context.report({ phase: 'layers' }, true);
-    const prepared = await prepareLayers(
-      request.layers,
-      request.lookups,
-      { clipper: this.clipper, regionIds: pkg.regionIds },
-      basemap ? [basemapName] : [],
-    );
+    const prepared = await prepareLayers(request.layers, request.lookups, {
+      organisationId: pkg.organisationId,
+      clipper: this.clipper,
+      regionIds: pkg.regionIds,
+      syncLayers: this.syncLayers,
+      takenNames: basemap ? [basemapName] : [],
+    });
     files.push(...prepared.files);
     entries.push(...prepared.entries);
     errors.push(...prepared.errors);

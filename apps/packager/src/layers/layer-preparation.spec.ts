@@ -1,7 +1,8 @@
 import type { Geometry } from 'geojson';
 import type { PackageLayerRequest, PackageLookupRequest } from '@map-offline/contracts';
 import { AreaClipper, UnclippableGeometryError, type ClipOutcome } from './area-clipper.port';
-import { prepareLayers } from './layer-preparation';
+import { prepareLayers, type LayerPreparationContext } from './layer-preparation';
+import { SyncLayerMissingError, SyncLayerSource } from './sync-layer.source';
 
 /** Clips by longitude only: points west of 0 are outside, lines crossing 0 are cut at 0. */
 class WestCutClipper extends AreaClipper {
@@ -20,6 +21,29 @@ class WestCutClipper extends AreaClipper {
       throw new UnclippableGeometryError('PostGIS refused a geometry: unsupported');
     });
   }
+}
+
+/** Sync layers by id; an unknown id is a deleted layer. */
+class FakeSyncLayers extends SyncLayerSource {
+  constructor(private readonly layers: Record<string, Record<string, unknown>> = {}) {
+    super();
+  }
+
+  featureCollection(_organisationId: string, layerId: string): Promise<Record<string, unknown>> {
+    const layer = this.layers[layerId];
+    return layer ? Promise.resolve(layer) : Promise.reject(new SyncLayerMissingError(layerId));
+  }
+}
+
+function context(overrides: Partial<LayerPreparationContext> = {}): LayerPreparationContext {
+  return {
+    organisationId: 'org',
+    clipper: new WestCutClipper(),
+    regionIds: ['region'],
+    syncLayers: new FakeSyncLayers(),
+    takenNames: [],
+    ...overrides,
+  };
 }
 
 const points = {
@@ -87,8 +111,7 @@ describe('prepareLayers', () => {
     const prepared = await prepareLayers(
       [layer({ filter: [{ property: 'depth', operator: 'greater-than', value: '20' }] })],
       [],
-      { clipper, regionIds: ['region'] },
-      [],
+      context({ clipper }),
     );
     expect(prepared.errors).toEqual([]);
     expect(prepared.featureCounts).toEqual({ Wells: 2 });
@@ -117,12 +140,7 @@ describe('prepareLayers', () => {
       ],
     };
     const clipper = new WestCutClipper();
-    const clipped = await prepareLayers(
-      [layer({ geojson: line })],
-      [],
-      { clipper, regionIds: ['region'] },
-      [],
-    );
+    const clipped = await prepareLayers([layer({ geojson: line })], [], context({ clipper }));
     const [file] = clipped.files;
     expect(file.kind === 'geojson' && file.data.features[0].geometry).toEqual({
       type: 'LineString',
@@ -131,7 +149,11 @@ describe('prepareLayers', () => {
         [5, 0],
       ],
     });
-    const unclipped = await prepareLayers([layer({ geojson: line })], [], { clipper, regionIds: [] }, []);
+    const unclipped = await prepareLayers(
+      [layer({ geojson: line })],
+      [],
+      context({ clipper, regionIds: [] }),
+    );
     expect(clipper.calls).toBe(1);
     const [same] = unclipped.files;
     expect(same.kind === 'geojson' && same.data.features[0].geometry).toEqual(line.features[0].geometry);
@@ -151,8 +173,7 @@ describe('prepareLayers', () => {
         layer({ name: 'Good', fileBaseName: 'good', clipToArea: false }),
       ],
       [lookup],
-      { clipper: new WestCutClipper(), regionIds: ['region'] },
-      ['basemap.geojson'],
+      context({ takenNames: ['basemap.geojson'] }),
     );
     expect(prepared.errors.map((error) => [error.layer, error.kind])).toEqual([
       ['Not GeoJSON', 'layer'],
@@ -196,9 +217,31 @@ describe('prepareLayers', () => {
         ],
       },
     };
-    const prepared = await prepareLayers([], [noIds], { clipper: new WestCutClipper(), regionIds: [] }, []);
+    const prepared = await prepareLayers([], [noIds], context({ regionIds: [] }));
     expect(prepared.errors).toEqual([
       { layer: 'Weather', kind: 'lookup', message: expect.stringContaining('featureId') },
+    ]);
+  });
+
+  it('packages the live features of a sync layer, filtered and clipped like given GeoJSON', async () => {
+    const syncLayers = new FakeSyncLayers({ 'layer-1': points });
+    const prepared = await prepareLayers(
+      [
+        layer({
+          name: 'Waterpoints',
+          fileBaseName: 'waterpoints',
+          geojson: undefined,
+          syncLayerId: 'layer-1',
+          filter: [{ property: 'depth', operator: 'greater-than', value: '20' }],
+        }),
+        layer({ name: 'Gone', fileBaseName: 'gone', geojson: undefined, syncLayerId: 'layer-2' }),
+      ],
+      [],
+      context({ syncLayers }),
+    );
+    expect(prepared.featureCounts).toEqual({ Waterpoints: 2 });
+    expect(prepared.errors).toEqual([
+      { layer: 'Gone', kind: 'layer', message: 'sync layer layer-2 does not exist' },
     ]);
   });
 
@@ -208,8 +251,8 @@ describe('prepareLayers', () => {
         return Promise.reject(new Error('connection terminated'));
       }
     }
-    await expect(
-      prepareLayers([layer({})], [], { clipper: new BrokenClipper(), regionIds: ['region'] }, []),
-    ).rejects.toThrow('connection terminated');
+    await expect(prepareLayers([layer({})], [], context({ clipper: new BrokenClipper() }))).rejects.toThrow(
+      'connection terminated',
+    );
   });
 });

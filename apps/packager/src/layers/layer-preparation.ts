@@ -14,6 +14,7 @@ import {
 } from '@map-offline/formats';
 import type { z } from 'zod';
 import { AreaClipper, UnclippableGeometryError } from './area-clipper.port';
+import { SyncLayerMissingError, SyncLayerSource } from './sync-layer.source';
 import { matchesPropertyFilter } from './property-filter';
 
 type Feature = FeatureCollection['features'][number];
@@ -38,20 +39,30 @@ export class LayerPreparationError extends Error {
   }
 }
 
+/** What layer preparation works with besides the layers themselves. */
+export interface LayerPreparationContext {
+  organisationId: string;
+  clipper: AreaClipper;
+  /** the package's regions: their union is the area layers are clipped to (none: no clipping) */
+  regionIds: readonly string[];
+  syncLayers: SyncLayerSource;
+  /** file names already in the zip (the basemap) */
+  takenNames: readonly string[];
+}
+
 /**
- * Turns the requested GeoJSON and place-lookup layers into zip files, layer by layer: validate (RFC 7946,
- * section 1.3 symbols, section 3 lookup geometry and content), filter features by properties, clip to the
- * package area. A layer that fails becomes an error entry and is left out; the caller decides whether
- * errors fail the build (continueOnErrors). `takenNames` are file names already in the zip (the basemap).
+ * Turns the requested GeoJSON and place-lookup layers into zip files, layer by layer: read (given GeoJSON,
+ * or a sync layer's live features), validate (RFC 7946, section 1.3 symbols, section 3 lookup geometry and
+ * content), filter features by properties, clip to the package area. A layer that fails becomes an error
+ * entry and is left out; the caller decides whether errors fail the build (continueOnErrors).
  */
 export async function prepareLayers(
   layers: readonly PackageLayerRequest[],
   lookups: readonly PackageLookupRequest[],
-  clipping: { clipper: AreaClipper; regionIds: readonly string[] },
-  takenNames: readonly string[],
+  context: LayerPreparationContext,
 ): Promise<PreparedLayers> {
   const prepared: PreparedLayers = { files: [], entries: [], errors: [], featureCounts: {} };
-  const usedNames = new Set(takenNames.map((name) => name.toLowerCase()));
+  const usedNames = new Set(context.takenNames.map((name) => name.toLowerCase()));
   const claim = (fileNames: string[]): void => {
     for (const fileName of fileNames) {
       if (usedNames.has(fileName.toLowerCase())) {
@@ -68,13 +79,17 @@ export async function prepareLayers(
       const fileName = `${layer.fileBaseName}.geojson`;
       const symbol =
         layer.symbol === undefined ? undefined : parseOrThrow(layerSymbolSchema, layer.symbol, 'symbol');
-      const collection = parseOrThrow(featureCollectionSchema, layer.geojson, 'geojson');
+      const source =
+        layer.syncLayerId !== undefined
+          ? await context.syncLayers.featureCollection(context.organisationId, layer.syncLayerId)
+          : layer.geojson;
+      const collection = parseOrThrow(featureCollectionSchema, source, 'geojson');
       const filtered = collection.features.filter((feature) =>
         matchesPropertyFilter(feature.properties, layer.filter),
       );
       const features =
-        layer.clipToArea && clipping.regionIds.length > 0
-          ? await clipFeatures(filtered, clipping.clipper, clipping.regionIds)
+        layer.clipToArea && context.regionIds.length > 0
+          ? await clipFeatures(filtered, context.clipper, context.regionIds)
           : filtered;
       claim([fileName]);
       prepared.files.push({ kind: 'geojson', filename: fileName, data: { ...collection, features } });
@@ -154,7 +169,12 @@ function parseOrThrow<Schema extends z.ZodType>(
 
 /** A layer's own fault becomes its error entry; anything else (database down) fails the build. */
 function messageOf(error: unknown): string {
-  if (error instanceof LayerPreparationError || error instanceof UnclippableGeometryError)
+  if (
+    error instanceof LayerPreparationError ||
+    error instanceof UnclippableGeometryError ||
+    error instanceof SyncLayerMissingError
+  ) {
     return error.message;
+  }
   throw error;
 }

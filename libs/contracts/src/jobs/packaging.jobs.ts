@@ -102,25 +102,33 @@ export const packageFileBaseName = z
 const jsonObject = z.record(z.string(), z.unknown());
 
 /**
- * An extra GeoJSON layer of a CyberTracker/SMART zip (layers.json entry of section 1.2). The GeoJSON and
+ * An extra GeoJSON layer of a CyberTracker/SMART zip (layers.json entry of section 1.2): given GeoJSON, or
+ * the features of a sync layer (offline edit sync) as they are when the package is built. The GeoJSON and
  * the symbol are checked by the packager, layer by layer, so one bad layer can be reported (or skipped
  * with continueOnErrors) without failing the others.
  */
-export const packageLayerRequestSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  /** `<fileBaseName>.geojson` in the zip. */
-  fileBaseName: packageFileBaseName,
-  active: z.boolean(),
-  opacity: z.number().min(0).max(1).optional(),
-  /** Section 1.3 symbol, validated by the packager. */
-  symbol: jsonObject.optional(),
-  /** A GeoJSON FeatureCollection (RFC 7946). */
-  geojson: jsonObject,
-  /** All must hold for a feature to be kept. */
-  filter: z.array(propertyConditionSchema).max(50),
-  /** Keep only what lies inside the package area (the union of its regions). */
-  clipToArea: z.boolean(),
-});
+export const packageLayerRequestSchema = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    /** `<fileBaseName>.geojson` in the zip. */
+    fileBaseName: packageFileBaseName,
+    active: z.boolean(),
+    opacity: z.number().min(0).max(1).optional(),
+    /** Section 1.3 symbol, validated by the packager. */
+    symbol: jsonObject.optional(),
+    /** A GeoJSON FeatureCollection (RFC 7946). */
+    geojson: jsonObject.optional(),
+    /** A sync layer of the same organisation: its live (not deleted) features. */
+    syncLayerId: uuidField.optional(),
+    /** All must hold for a feature to be kept. */
+    filter: z.array(propertyConditionSchema).max(50),
+    /** Keep only what lies inside the package area (the union of its regions). */
+    clipToArea: z.boolean(),
+  })
+  .refine((layer) => (layer.geojson === undefined) !== (layer.syncLayerId === undefined), {
+    path: ['geojson'],
+    message: 'give geojson or syncLayerId, not both',
+  });
 export type PackageLayerRequest = z.infer<typeof packageLayerRequestSchema>;
 
 /** A place-lookup layer (section 3): `<fileBaseName>.geojson` polygons with featureId, `<fileBaseName>.json` content. */
