@@ -15,6 +15,7 @@ import { PackageBuilder } from './build/package-builder.service';
 import { PackageRecords } from './build/package-records';
 import { removeObject } from './build/package-upload';
 import { PackagePinReleaser } from './package-pin.releaser';
+import { PackagerMetrics } from './packager.metrics';
 import { RunStateWatcher } from './build/run-state.watcher';
 
 /** milliseconds between checks while the package's regions are still caching, growing to the maximum */
@@ -38,6 +39,7 @@ export class BuildPackageJob {
     private readonly pins: PackagePinReleaser,
     private readonly progress: BuildProgressReporter,
     private readonly storage: ObjectStorage,
+    private readonly metrics: PackagerMetrics,
   ) {}
 
   @JobHandler('build-package')
@@ -62,6 +64,7 @@ export class BuildPackageJob {
     if (!(await this.packages.startBuilding(pkg.id))) return { skipped: 'package left the build states' };
     const watcher = new RunStateWatcher(this.jobRuns, pkg.organisationId, run.id).start();
     const report = this.progress.forRun(run.id);
+    const startedAt = performance.now();
     try {
       const built = await this.builder.build(pkg, { signal: watcher.signal, report, logger: context.logger });
       if (!(await this.packages.markReady(pkg.id, built))) {
@@ -80,13 +83,14 @@ export class BuildPackageJob {
       await report({ phase: 'done' }, true);
       await this.jobRuns.finish(run.id, 'completed', result, null);
       await report({ phase: 'done' }, true);
+      this.metrics.recordBuilt(pkg.format, built.sizeBytes, secondsSince(startedAt));
       context.logger.info(result, 'package built');
       return result;
     } catch (error) {
       await watcher.check();
       if (watcher.stopReason === 'paused') return this.pause(pkg, context);
       if (watcher.stopReason === 'cancelled') return this.cancel(pkg, context);
-      return this.fail(pkg, run, error, context);
+      return this.fail(pkg, run, error, context, startedAt);
     } finally {
       watcher.stop();
     }
@@ -156,16 +160,24 @@ export class BuildPackageJob {
   /**
    * Transient failures with attempts left are rethrown for BullMQ to retry. Permanent ones, and the last
    * attempt, fail the package: object deleted, pins released, reason recorded, no further retries.
+   * startedAt (performance.now() milliseconds) is given when the builder ran, for the duration histogram.
    */
   private async fail(
     pkg: OfflinePackageEntity,
     run: JobRunEntity,
     error: unknown,
     context: JobContext,
+    startedAt?: number,
   ): Promise<never> {
     const reason = describeBuildFailure(error);
     await removeObject(this.storage, context.logger, this.builder.objectKeyOf(pkg));
-    if (!isPermanentBuildFailure(error) && context.attempt < context.maxAttempts) {
+    const retried = !isPermanentBuildFailure(error) && context.attempt < context.maxAttempts;
+    this.metrics.recordFailure(
+      pkg.format,
+      startedAt === undefined ? undefined : secondsSince(startedAt),
+      !retried,
+    );
+    if (retried) {
       context.logger.warn(
         { err: error },
         `package build failed on attempt ${context.attempt} of ${context.maxAttempts}; retrying`,
@@ -178,4 +190,9 @@ export class BuildPackageJob {
     context.logger.warn({ reason }, 'package build failed');
     throw new UnrecoverableError(reason);
   }
+}
+
+/** seconds since a performance.now() reading (milliseconds) */
+function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
 }

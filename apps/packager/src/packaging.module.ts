@@ -18,6 +18,7 @@ import { AreaClipper } from './layers/area-clipper.port';
 import { PostgisAreaClipper } from './layers/postgis-area.clipper';
 import { PostgisSyncLayerSource, SyncLayerSource } from './layers/sync-layer.source';
 import { PackagePinReleaser } from './package-pin.releaser';
+import { PackagerMetrics } from './packager.metrics';
 
 /** Offline package builds (MBTiles, PMTiles, CyberTracker zips) and deletions: the packaging queue's jobs. */
 @Module({})
@@ -39,6 +40,7 @@ export class PackagingModule {
         PackageBuilder,
         PackagePinReleaser,
         StaleWorkspaceSweeper,
+        PackagerMetrics,
         BuildPackageJob,
         DeletePackageJob,
       ],

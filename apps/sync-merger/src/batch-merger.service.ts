@@ -32,6 +32,8 @@ export interface MergeSummary {
   jobRunId: string;
   changes: number;
   outcomes: Record<ChangeResultRecord['outcome'], number>;
+  /** conflict records opened for review (one CONFLICT change may open one per field it disputes) */
+  conflictsOpened: number;
 }
 
 export interface MergeOutcome {
@@ -87,7 +89,9 @@ export class BatchMerger {
             : await this.planDeviceBatches(manager, claimed, layer, phases);
       phases.mark('apply');
       const results = await this.write(manager, organisationId, layer, planned, phases);
-      const merged = results.map(({ batch, results: batchResults }) => summarise(batch, batchResults));
+      const merged = results.map(({ batch, results: batchResults, conflictsOpened }) =>
+        summarise(batch, batchResults, conflictsOpened),
+      );
       await this.batches.finishMerges(
         manager,
         results.map((entry, index) => ({ ...entry, summary: { ...merged[index].outcomes } })),
@@ -216,7 +220,7 @@ export class BatchMerger {
     layer: LayerEntity | null,
     planned: PlannedBatch[],
     phases: PhaseClock,
-  ): Promise<{ batch: SyncBatchEntity; results: ChangeResultRecord[] }[]> {
+  ): Promise<{ batch: SyncBatchEntity; results: ChangeResultRecord[]; conflictsOpened: number }[]> {
     const plans = planned.flatMap((entry) => (entry.plan === null ? [] : [entry.plan]));
     const logged = plans.flatMap((plan) => plan.logged);
     let sequences = new Map<string, number>();
@@ -236,7 +240,9 @@ export class BatchMerger {
         return sequence === undefined ? result : { ...result, sequence };
       });
       const results = [...rejected, ...merged].sort((left, right) => left.index - right.index);
-      return { batch, results };
+      // writeConflicts opened exactly these (only when the layer exists and something was logged).
+      const conflictsOpened = layer !== null && logged.length > 0 ? (plan?.openings.length ?? 0) : 0;
+      return { batch, results, conflictsOpened };
     });
   }
 
@@ -331,7 +337,11 @@ function rejection(
   return record;
 }
 
-function summarise(batch: SyncBatchEntity, results: ChangeResultRecord[]): MergeSummary {
+function summarise(
+  batch: SyncBatchEntity,
+  results: ChangeResultRecord[],
+  conflictsOpened: number,
+): MergeSummary {
   const outcomes: MergeSummary['outcomes'] = {
     APPLIED: 0,
     MERGED: 0,
@@ -340,5 +350,11 @@ function summarise(batch: SyncBatchEntity, results: ChangeResultRecord[]): Merge
     REJECTED: 0,
   };
   for (const result of results) outcomes[result.outcome] += 1;
-  return { batchId: batch.id, jobRunId: batch.jobRunId, changes: results.length, outcomes };
+  return {
+    batchId: batch.id,
+    jobRunId: batch.jobRunId,
+    changes: results.length,
+    outcomes,
+    conflictsOpened,
+  };
 }

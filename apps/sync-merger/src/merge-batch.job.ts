@@ -3,7 +3,9 @@ import { UnrecoverableError } from 'bullmq';
 import { MergeBatchPayload } from '@map-offline/contracts';
 import { SyncBatchRepository } from '@map-offline/entities';
 import { JobContext, JobHandler } from '@map-offline/queue';
+import { isDatabaseUnavailableError } from '@map-offline/runtime';
 import { BatchMerger, MergeOutcome, MergeSummary } from './batch-merger.service';
+import { postponeForDatabaseOutage } from './database-outage.retry';
 import { MergeNotifier } from './merge-notifier';
 import { MergerMetrics } from './merger.metrics';
 import { LayerTurns } from './layer-turns';
@@ -22,6 +24,19 @@ export class MergeBatchJob {
 
   @JobHandler('merge-batch')
   async run(payload: MergeBatchPayload, context: JobContext): Promise<MergeSummary | { skipped: string }> {
+    try {
+      return await this.mergeOnce(payload, context);
+    } catch (error) {
+      // PostgreSQL away: wait for it without spending the retry budget (database-outage.retry.ts).
+      if (isDatabaseUnavailableError(error)) throw await postponeForDatabaseOutage(context, error);
+      throw error;
+    }
+  }
+
+  private async mergeOnce(
+    payload: MergeBatchPayload,
+    context: JobContext,
+  ): Promise<MergeSummary | { skipped: string }> {
     const batch = await this.batches.statusOf(payload.organisationId, payload.batchId);
     if (batch === null) {
       throw new UnrecoverableError(
@@ -41,7 +56,8 @@ export class MergeBatchJob {
     } catch (error) {
       // Lock timeouts, deadlocks and lost connections are retried by BullMQ; on the last attempt the
       // batch is marked failed, so the device sees why instead of a batch queued forever.
-      if (context.attempt >= context.maxAttempts || error instanceof UnrecoverableError) {
+      const final = context.attempt >= context.maxAttempts || error instanceof UnrecoverableError;
+      if (final && !isDatabaseUnavailableError(error)) {
         await this.batches.markFailed(batch, error instanceof Error ? error.message : String(error));
       }
       throw error;
@@ -53,6 +69,7 @@ export class MergeBatchJob {
       for (const [name, count] of Object.entries(summary.outcomes)) {
         if (count > 0) this.metrics.changes.inc({ outcome: name }, count);
       }
+      if (summary.conflictsOpened > 0) this.metrics.conflictsOpened.inc(summary.conflictsOpened);
     }
     await Promise.all(outcome.merged.map((summary) => this.notifier.merged(summary)));
     if (outcome.own === null) return { skipped: 'merged by another merge' };

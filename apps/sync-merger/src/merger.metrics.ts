@@ -6,6 +6,7 @@ import { METRICS_REGISTRY } from '@map-offline/runtime';
 @Injectable()
 export class MergerMetrics {
   readonly changes: Counter<'outcome'>;
+  readonly conflictsOpened: Counter;
   readonly batchDuration: Histogram;
   readonly phaseDuration: Histogram<'phase'>;
   readonly batchesPerMerge: Histogram;
@@ -15,6 +16,11 @@ export class MergerMetrics {
       name: 'mapoffline_sync_changes_total',
       help: 'Pushed changes merged, by outcome (APPLIED, MERGED, CONFLICT, DUPLICATE, REJECTED)',
       labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.conflictsOpened = new Counter({
+      name: 'mapoffline_sync_conflicts_opened_total',
+      help: 'Conflict records opened (or reopened) for review; one CONFLICT change can open one per disputed field',
       registers: [registry],
     });
     this.batchDuration = new Histogram({

@@ -57,6 +57,8 @@ export interface WorkerJobMetrics {
   completed: Counter<'queue' | 'job_name'>;
   failed: Counter<'queue' | 'job_name'>;
   duration: Histogram<'queue' | 'job_name'>;
+  /** jobs whose lock expired (worker killed, or its event loop blocked past the lock duration) */
+  stalled: Counter<'queue'>;
 }
 
 export function registerWorkerJobMetrics(registry: Registry): WorkerJobMetrics {
@@ -78,6 +80,14 @@ export function registerWorkerJobMetrics(registry: Registry): WorkerJobMetrics {
       help: 'Time from a job starting to finishing, per attempt',
       labelNames: ['queue', 'job_name'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    // BullMQ's 'stalled' event carries only the job id, so there is no job_name label. The worker that finds
+    // the expired lock counts it (every worker runs the check), not the one that lost it.
+    stalled: new Counter({
+      name: 'mapoffline_queue_stalled_total',
+      help: 'Active jobs found with an expired lock and moved back to waiting (worker killed or blocked)',
+      labelNames: ['queue'],
       registers: [registry],
     }),
   };

@@ -71,6 +71,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.error({ err: error, queue: this.settings.queue }, 'worker error'),
     );
     this.worker.on('completed', (job) => this.recordEnd(job, 'completed'));
+    this.worker.on('stalled', (jobId) => this.recordStalled(jobId));
     this.worker.on('failed', (job, error) => {
       if (!job) return;
       this.recordEnd(job, 'failed');
@@ -149,6 +150,15 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     this.metrics[outcome].inc(labels);
     if (job.processedOn)
       this.metrics.duration.observe(labels, ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000);
+  }
+
+  /** A job whose lock expired went back to waiting: its worker died or was blocked past the lock duration. */
+  private recordStalled(jobId: string): void {
+    this.metrics.stalled.inc({ queue: this.settings.queue });
+    this.logger.warn(
+      { jobId, queue: this.settings.queue, lockDurationMs: this.settings.lockDurationMs },
+      'job stalled: its lock expired, so it was moved back to the queue',
+    );
   }
 
   private jobFields(job: Job): Record<string, unknown> {
