@@ -2,9 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startGateway } from '../../apps/gateway/src/start-gateway';
-import { AppName, loadAppConfig } from '@map-offline/config';
+import { AppConfig, AppName, loadAppConfig } from '@map-offline/config';
 import { QueueName } from '@map-offline/contracts';
-import { createLogger } from '@map-offline/observability';
+import { AppLogger, createLogger } from '@map-offline/observability';
 import { RunningProcess, startWorkerProcess } from '@map-offline/runtime';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -38,13 +38,27 @@ export async function createTestWorld(overrides: Record<string, string> = {}): P
   return { env, database, queuePrefix, close: () => database.drop() };
 }
 
+/** An app started by startInProcess. */
+export interface RunningApp extends RunningProcess {
+  /** The port serving /metrics: the gateway's internal health port (HEALTH_PORT), a worker's health port. */
+  metricsPort: number;
+}
+
 /** Runs an app inside the test process (fast to start, easy to debug). */
-export async function startInProcess(app: AppName, env: Record<string, string>): Promise<RunningProcess> {
+export async function startInProcess(app: AppName, env: Record<string, string>): Promise<RunningApp> {
   const config = loadAppConfig(app, env);
   const logger = createLogger({ app, level: config.logLevel });
+  if (app === 'gateway') return startGateway(config, logger);
+  const worker = await startWorker(app, config, logger);
+  return { ...worker, metricsPort: worker.port };
+}
+
+async function startWorker(
+  app: Exclude<AppName, 'gateway'>,
+  config: AppConfig,
+  logger: AppLogger,
+): Promise<RunningProcess> {
   switch (app) {
-    case 'gateway':
-      return startGateway(config, logger);
     case 'tile-seeder': {
       const { TileSeedingModule } = await import('../../apps/tile-seeder/src/tile-seeding.module');
       return startWorkerProcess(config, logger, {

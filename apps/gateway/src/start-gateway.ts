@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { assertKeySourceAllowed } from '@map-offline/auth';
 import { AppConfig } from '@map-offline/config';
-import { AppLogger, createMetricsRegistry, NestLoggerAdapter, Readiness } from '@map-offline/observability';
+import {
+  AppLogger,
+  createMetricsRegistry,
+  NestLoggerAdapter,
+  Readiness,
+  startHealthServer,
+} from '@map-offline/observability';
 import { assertNoEvictionPolicy, QueueProducer, registerQueueGauges } from '@map-offline/queue';
 import { RunningProcess } from '@map-offline/runtime';
 import { GatewayModule } from './gateway.module';
@@ -18,7 +24,12 @@ import { requestRateMiddleware } from './security/request-rate.middleware';
  */
 const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
 
-export async function startGateway(config: AppConfig, logger: AppLogger): Promise<RunningProcess> {
+/** The running gateway: its public port, and the internal port that serves /metrics (and /healthz, /readyz). */
+export interface RunningGateway extends RunningProcess {
+  metricsPort: number;
+}
+
+export async function startGateway(config: AppConfig, logger: AppLogger): Promise<RunningGateway> {
   assertKeySourceAllowed(config.auth, config.environment);
   const registry = createMetricsRegistry(config.app);
   const app = await NestFactory.create<NestExpressApplication>(
@@ -48,17 +59,34 @@ export async function startGateway(config: AppConfig, logger: AppLogger): Promis
   mountBullBoard(app);
   await app.listen(config.gateway.port, config.gateway.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  logger.info({ url: `http://${config.gateway.host}:${port}/graphql` }, 'gateway ready');
-
   const readiness = app.get<Readiness>(GATEWAY_READINESS);
+  // The internal listener Prometheus scrapes (HEALTH_HOST:HEALTH_PORT), the same server the workers run.
+  const metrics = await startHealthServer({
+    host: config.health.host,
+    port: config.health.port,
+    readiness,
+    registry,
+  }).catch(async (error: unknown) => {
+    // A taken port must not leave the public listener and the connections open behind a failed start.
+    await producer.close();
+    await app.close();
+    throw error;
+  });
+  logger.info(
+    { url: `http://${config.gateway.host}:${port}/graphql`, metricsPort: metrics.port },
+    'gateway ready',
+  );
+
   return {
     port,
+    metricsPort: metrics.port,
     stop: async () => {
       readiness.startDraining();
       await producer.close();
       logger.info('queues closed');
       await app.close();
       logger.info('http server and database closed');
+      await metrics.close();
     },
   };
 }

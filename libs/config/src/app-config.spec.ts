@@ -18,6 +18,19 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig('sync-merger', {}).health.port).toBe(4103);
   });
 
+  it('refuses a gateway whose internal metrics port is its public port', () => {
+    expect(() => loadAppConfig('gateway', { GATEWAY_PORT: '4100' })).toThrow(
+      /HEALTH_PORT: must differ from GATEWAY_PORT \(4100\)/,
+    );
+    expect(() => loadAppConfig('gateway', { GATEWAY_PORT: '5000', HEALTH_PORT: '5000' })).toThrow(
+      ConfigError,
+    );
+    // 0 asks the system for a free port each time, so both may be 0 (tests do this).
+    expect(loadAppConfig('gateway', { GATEWAY_PORT: '0', HEALTH_PORT: '0' }).health.port).toBe(0);
+    // A worker has no public port: GATEWAY_PORT does not concern it.
+    expect(loadAppConfig('packager', { GATEWAY_PORT: '4102' }).health.port).toBe(4102);
+  });
+
   it('lists every bad variable in one error', () => {
     const env = {
       GATEWAY_PORT: 'abc',

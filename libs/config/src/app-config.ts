@@ -3,7 +3,10 @@ import { Environment, environmentSchema } from './env-schema';
 
 export type AppName = 'gateway' | 'tile-seeder' | 'packager' | 'sync-merger';
 
-/** The health/metrics port each process uses when HEALTH_PORT is not set (docs/ports-and-env.md). */
+/**
+ * The internal health/metrics port each process uses when HEALTH_PORT is not set (docs/ports-and-env.md). The
+ * gateway serves /metrics only there, never on its public port.
+ */
 const DEFAULT_HEALTH_PORTS: Record<AppName, number> = {
   gateway: 4100,
   'tile-seeder': 4101,
@@ -107,6 +110,13 @@ export function loadAppConfig(app: AppName, env: NodeJS.ProcessEnv = process.env
 
   const keys = authKeySettings(values, isProduction, problems);
   const storage = storageSettings(values, isProduction, problems);
+  const healthPort = values.HEALTH_PORT ?? DEFAULT_HEALTH_PORTS[app];
+  if (app === 'gateway' && healthPort !== 0 && healthPort === values.GATEWAY_PORT) {
+    problems.push({
+      variable: 'HEALTH_PORT',
+      message: `must differ from GATEWAY_PORT (${values.GATEWAY_PORT}): the gateway serves /metrics on its own internal port`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -126,7 +136,7 @@ export function loadAppConfig(app: AppName, env: NodeJS.ProcessEnv = process.env
       maxQueryComplexity: values.GRAPHQL_MAX_COMPLEXITY,
       requestsPerMinute: values.RATE_LIMIT_REQUESTS_PER_MINUTE,
     },
-    health: { host: values.HEALTH_HOST, port: values.HEALTH_PORT ?? DEFAULT_HEALTH_PORTS[app] },
+    health: { host: values.HEALTH_HOST, port: healthPort },
     auth: {
       issuer: values.AUTH_ISSUER,
       audience: values.AUTH_AUDIENCE,

@@ -84,7 +84,9 @@ export const environmentSchema = z.object({
   PUBLIC_BASE_URL: urlWithProtocols(['http:', 'https:']).default('http://127.0.0.1:4000'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(4000),
+  // The internal port of /healthz, /readyz and /metrics (the gateway's /metrics is served only there).
   HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  // default per app: gateway 4100, tile-seeder 4101, packager 4102, sync-merger 4103 (app-config.ts)
   HEALTH_PORT: port.optional(),
 
   AUTH_ISSUER: z.string().min(1).default('map-offline-dev'),

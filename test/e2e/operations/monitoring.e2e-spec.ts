@@ -1,34 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { FieldDevice, FunctionClock } from '@map-offline/crdt';
 import { FixtureTileServer, startFixtureTileServer } from '@map-offline/fixture-tiles';
-import { RunningProcess } from '@map-offline/runtime';
 import {
   createTestWorld,
   eventually,
   GraphqlClient,
+  RunningApp,
   startInProcess,
   TestWorld,
   tokenFor,
 } from '@map-offline/testing';
+import { SyncApi } from '../sync/support/sync-api';
 
 jest.setTimeout(120_000);
 
 describe('monitoring: metrics, queue statistics and the queue dashboard', () => {
   let world: TestWorld;
   let fixture: FixtureTileServer;
-  let gateway: RunningProcess;
-  let seeder: RunningProcess;
+  let gateway: RunningApp;
+  let seeder: RunningApp;
+  let packager: RunningApp;
+  let merger: RunningApp;
   let baseUrl: string;
   let admin: GraphqlClient;
+  /** the region the caching test fills, packaged by the packaging test */
+  let regionId: string | undefined;
 
   beforeAll(async () => {
     fixture = await startFixtureTileServer();
     world = await createTestWorld({ TILE_SOURCE_ALLOWED_HOSTS: '127.0.0.1' });
     gateway = await startInProcess('gateway', world.env);
     seeder = await startInProcess('tile-seeder', world.env);
+    packager = await startInProcess('packager', world.env);
+    merger = await startInProcess('sync-merger', world.env);
     baseUrl = `http://127.0.0.1:${gateway.port}`;
     admin = new GraphqlClient(baseUrl, await tokenFor('ops-org', ['admin']));
   });
 
   afterAll(async () => {
+    await merger?.stop();
+    await packager?.stop();
     await seeder?.stop();
     await gateway?.stop();
     await fixture?.close();
@@ -58,8 +69,22 @@ describe('monitoring: metrics, queue statistics and the queue dashboard', () => 
     ]);
   });
 
+  it('serves the gateway metrics on the internal port only: the public port answers 404', async () => {
+    expect(gateway.metricsPort).not.toBe(gateway.port);
+    const publicMetrics = await fetch(`${baseUrl}/metrics`);
+    expect(publicMetrics.status).toBe(404);
+    expect(await publicMetrics.text()).not.toContain('mapoffline_queue_jobs');
+    // The probes stay on the public port, where Kubernetes and load balancers ask.
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
+    const internal = await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`);
+    expect(internal.status).toBe(200);
+    expect(internal.headers.get('content-type')).toContain('text/plain');
+    expect(await internal.text()).toContain('process_resident_memory_bytes{app="gateway"}');
+  });
+
   it('moves the counters of the gateway and the seeder after a small caching job', async () => {
-    const before = await scrape(`http://127.0.0.1:${seeder.port}/metrics`);
+    const before = await scrape(`http://127.0.0.1:${seeder.metricsPort}/metrics`);
     const { registerTileSource } = await admin.data<{ registerTileSource: { id: string } }>(
       `mutation ($input: RegisterTileSourceInput!) { registerTileSource(input: $input) { id } }`,
       {
@@ -71,8 +96,8 @@ describe('monitoring: metrics, queue statistics and the queue dashboard', () => 
         },
       },
     );
-    const { createCacheRegion } = await admin.data<{ createCacheRegion: { id: string } }>(
-      `mutation ($input: CreateCacheRegionInput!) { createCacheRegion(input: $input) { id } }`,
+    const { createCacheRegion } = await admin.data<{ createCacheRegion: { id: string; subjectId: string } }>(
+      `mutation ($input: CreateCacheRegionInput!) { createCacheRegion(input: $input) { id subjectId } }`,
       {
         input: {
           name: 'ops',
@@ -90,8 +115,9 @@ describe('monitoring: metrics, queue statistics and the queue dashboard', () => 
       );
       return job.state === 'COMPLETED' ? true : undefined;
     }, 60_000);
+    regionId = createCacheRegion.subjectId;
 
-    const after = await scrape(`http://127.0.0.1:${seeder.port}/metrics`);
+    const after = await scrape(`http://127.0.0.1:${seeder.metricsPort}/metrics`);
     const fetched = 'mapoffline_seeder_tiles_total{outcome="fetched",app="tile-seeder"}';
     expect((after.get(fetched) ?? 0) - (before.get(fetched) ?? 0)).toBeGreaterThan(0);
     const completed =
@@ -101,7 +127,7 @@ describe('monitoring: metrics, queue statistics and the queue dashboard', () => 
       after.get('mapoffline_seeder_upstream_responses_total{status="200",app="tile-seeder"}') ?? 0,
     ).toBeGreaterThan(0);
 
-    const gatewayMetrics = await scrape(`${baseUrl}/metrics`);
+    const gatewayMetrics = await scrape(`http://127.0.0.1:${gateway.metricsPort}/metrics`);
     expect(
       gatewayMetrics.get('mapoffline_queue_jobs{queue="tile-seeding",state="completed",app="gateway"}') ?? 0,
     ).toBeGreaterThan(0);
@@ -121,7 +147,119 @@ describe('monitoring: metrics, queue statistics and the queue dashboard', () => 
       'tile-seeding',
     ]);
   });
+
+  it('moves the packager counters after building a small MBTiles package', async () => {
+    if (regionId === undefined) throw new Error('the caching test did not leave a region to package');
+    const metricsUrl = `http://127.0.0.1:${packager.metricsPort}/metrics`;
+    const before = await scrape(metricsUrl);
+    const { buildPackage } = await admin.data<{ buildPackage: { id: string; subjectId: string } }>(
+      `mutation ($input: BuildPackageInput!) { buildPackage(input: $input) { id subjectId } }`,
+      {
+        input: {
+          name: 'ops package',
+          format: 'MBTILES',
+          regionIds: [regionId],
+          packageId: 'org.example.ops',
+        },
+      },
+    );
+    const built = await eventually(async () => {
+      const data = await admin.data<{ package: { state: string; sizeBytes: number | null } }>(
+        `query ($id: ID!) { package(id: $id) { state sizeBytes } }`,
+        { id: buildPackage.subjectId },
+      );
+      if (data.package.state === 'FAILED' || data.package.state === 'CANCELLED')
+        throw new Error(`the package build ended ${data.package.state}`);
+      return data.package.state === 'READY' ? data.package : undefined;
+    }, 120_000);
+    expect(built.sizeBytes).toBeGreaterThan(0);
+
+    // The counters move after the record is ready (the job's end): wait for them rather than race the job.
+    const after = await eventually(async () => {
+      const values = await scrape(metricsUrl);
+      return delta(before, values, PACKAGES_BUILT) > 0 ? values : undefined;
+    }, 10_000);
+    expect(delta(before, after, PACKAGES_BUILT)).toBe(1);
+    expect(
+      delta(before, after, 'mapoffline_packager_package_bytes_total{format="mbtiles",app="packager"}'),
+    ).toBe(built.sizeBytes);
+    expect(
+      delta(
+        before,
+        after,
+        // histograms print the default label (app) first
+        'mapoffline_packager_build_duration_seconds_count{app="packager",format="mbtiles",result="built"}',
+      ),
+    ).toBe(1);
+    expect(
+      delta(before, after, 'mapoffline_packager_builds_failed_total{format="mbtiles",app="packager"}'),
+    ).toBe(0);
+  });
+
+  it('moves the sync counters after a push with one conflicting change, counting each field it disputes', async () => {
+    const metricsUrl = `http://127.0.0.1:${merger.metricsPort}/metrics`;
+    const before = await scrape(metricsUrl);
+    const api = new SyncApi(admin);
+    const layer = await api.createLayer({
+      name: `ops-layer-${randomUUID()}`,
+      conflictPolicy: 'AUTO_MERGE',
+      deleteRule: 'REVIEW',
+    });
+    const deviceA = new FieldDevice('ops-tablet-a', new FunctionClock(() => Date.now()));
+    const deviceB = new FieldDevice('ops-tablet-b', new FunctionClock(() => Date.now()));
+    const featureId = randomUUID();
+    const created = deviceA.create(
+      featureId,
+      { type: 'Point', coordinates: [36.8, -1.28] },
+      {
+        name: 'oak',
+        height: 12,
+      },
+    );
+    await api.pushAndWait(layer.id, deviceA.id, randomUUID(), [created]);
+    deviceB.learn(featureId, created.clock);
+    // Both devices edit the same two fields offline: B's change is one CONFLICT opening two conflicts.
+    await api.pushAndWait(layer.id, deviceA.id, randomUUID(), [
+      deviceA.update(featureId, { set: { name: 'pine', height: 13 } }),
+    ]);
+    const conflicting = await api.pushAndWait(layer.id, deviceB.id, randomUUID(), [
+      deviceB.update(featureId, { set: { name: 'cedar', height: 14 } }),
+    ]);
+    expect(conflicting.changes.map((change) => change.outcome)).toEqual(['CONFLICT']);
+    expect(conflicting.changes[0].conflictIds).toHaveLength(2);
+
+    const after = await eventually(async () => {
+      const values = await scrape(metricsUrl);
+      return delta(before, values, SYNC_CONFLICTS_OPENED) >= 2 ? values : undefined;
+    }, 10_000);
+    expect(delta(before, after, SYNC_CONFLICTS_OPENED)).toBe(2);
+    expect(delta(before, after, 'mapoffline_sync_changes_total{outcome="CONFLICT",app="sync-merger"}')).toBe(
+      1,
+    );
+    expect(delta(before, after, 'mapoffline_sync_changes_total{outcome="APPLIED",app="sync-merger"}')).toBe(
+      2,
+    );
+    expect(
+      delta(
+        before,
+        after,
+        'mapoffline_queue_completed_total{queue="sync-merge",job_name="merge-batch",app="sync-merger"}',
+      ),
+    ).toBe(3);
+    // Declared from the start (HELP and TYPE), so the stalled-jobs alert sees a series as soon as one stalls.
+    await expect((await fetch(metricsUrl)).text()).resolves.toContain(
+      '# TYPE mapoffline_queue_stalled_total counter',
+    );
+  });
 });
+
+const PACKAGES_BUILT = 'mapoffline_packager_packages_built_total{format="mbtiles",app="packager"}';
+const SYNC_CONFLICTS_OPENED = 'mapoffline_sync_conflicts_opened_total{app="sync-merger"}';
+
+/** How much a series grew between two scrapes (a series not yet exported counts as 0). */
+function delta(before: Map<string, number>, after: Map<string, number>, series: string): number {
+  return (after.get(series) ?? 0) - (before.get(series) ?? 0);
+}
 
 /** Prometheus text format to a map of "name{labels}" -> value (label order as the client prints it). */
 async function scrape(url: string): Promise<Map<string, number>> {

@@ -17,8 +17,10 @@ describe('every app as a real process', () => {
   });
 
   it.each(APPS)('%s boots, answers /healthz /readyz /metrics, and stops in order on SIGTERM', async (app) => {
+    // The gateway's public port answers the probes; /metrics is on its internal health port only.
     const port = await freePort();
-    const env = { ...world.env, GATEWAY_PORT: String(port), HEALTH_PORT: String(port) };
+    const metricsPort = app === 'gateway' ? await freePort() : port;
+    const env = { ...world.env, GATEWAY_PORT: String(port), HEALTH_PORT: String(metricsPort) };
     const running = spawnApp(app, env);
     try {
       await eventually(
@@ -26,8 +28,12 @@ describe('every app as a real process', () => {
         30_000,
       );
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       expect(metrics).toContain(`process_resident_memory_bytes{app="${app}"}`);
+      if (app === 'gateway') {
+        expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200);
+      }
 
       running.kill('SIGTERM');
       await expect(running.exited).resolves.toBe(0);

@@ -6,7 +6,11 @@ import { handleHealthRequest, Readiness } from '@map-offline/observability';
 import { METRICS_REGISTRY } from '@map-offline/runtime';
 import { GATEWAY_READINESS } from './readiness.token';
 
-/** /healthz, /readyz and /metrics on the gateway's port, answered by the same code as the workers'. */
+/**
+ * /healthz and /readyz on the gateway's public port (the Kubernetes probes and load balancers ask here), answered
+ * by the same code as the workers'. /metrics is not here: it is served on the internal health port only
+ * (start-gateway.ts), so queue depths and process figures never reach the public listener.
+ */
 @Public()
 @Controller()
 export class HealthController {
@@ -15,7 +19,7 @@ export class HealthController {
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
-  @Get(['healthz', 'readyz', 'metrics'])
+  @Get(['healthz', 'readyz'])
   async probe(@Req() request: Request, @Res() response: Response): Promise<void> {
     await handleHealthRequest(request, response, { readiness: this.readiness, registry: this.registry });
   }
