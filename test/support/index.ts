@@ -4,3 +4,4 @@ export * from './app-harness';
 export * from './graphql-client';
 export * from './operation-builder';
 export * from './private-redis';
+export * from './private-postgres';

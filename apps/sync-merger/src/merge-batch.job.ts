@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { MergeBatchPayload } from '@map-offline/contracts';
 import { SyncBatchRepository } from '@map-offline/entities';
 import { JobContext, JobHandler } from '@map-offline/queue';
 import { isDatabaseUnavailableError } from '@map-offline/runtime';
 import { BatchMerger, MergeOutcome, MergeSummary } from './batch-merger.service';
-import { postponeForDatabaseOutage } from './database-outage.retry';
+import { isDatabaseOutage, postponeForDatabaseOutage } from './database-outage.retry';
 import { MergeNotifier } from './merge-notifier';
 import { MergerMetrics } from './merger.metrics';
 import { LayerTurns } from './layer-turns';
@@ -20,6 +21,7 @@ export class MergeBatchJob {
     private readonly merger: BatchMerger,
     private readonly notifier: MergeNotifier,
     private readonly metrics: MergerMetrics,
+    private readonly dataSource: DataSource,
   ) {}
 
   @JobHandler('merge-batch')
@@ -28,7 +30,9 @@ export class MergeBatchJob {
       return await this.mergeOnce(payload, context);
     } catch (error) {
       // PostgreSQL away: wait for it without spending the retry budget (database-outage.retry.ts).
-      if (isDatabaseUnavailableError(error)) throw await postponeForDatabaseOutage(context, error);
+      if (await isDatabaseOutage(error, this.dataSource)) {
+        throw await postponeForDatabaseOutage(context, error);
+      }
       throw error;
     }
   }
