@@ -15,7 +15,9 @@ import {
 } from './kubernetes-objects.mjs';
 
 export const APPS = ['gateway', 'tile-seeder', 'packager', 'sync-merger'];
-export const WORKER_HEALTH_PORTS = { 'tile-seeder': 4101, packager: 4102, 'sync-merger': 4103 };
+/** Each app's internal port of /healthz, /readyz and /metrics (HEALTH_PORT); Prometheus scrapes only these. */
+export const HEALTH_PORTS = { gateway: 4100, 'tile-seeder': 4101, packager: 4102, 'sync-merger': 4103 };
+/** The gateway's public port (GATEWAY_PORT): GraphQL, REST and the probes; it answers 404 for /metrics. */
 const GATEWAY_PORT = 4000;
 const SECRET_NAME = 'map-offline-secrets';
 // Variables Node reads itself, which libs/config does not declare.
@@ -203,17 +205,21 @@ function containerPortNumber(container, port) {
 
 function checkPorts(app, container, config, report) {
   const where = `Deployment/${app}`;
-  const expected = app === 'gateway' ? GATEWAY_PORT : WORKER_HEALTH_PORTS[app];
-  const variable = app === 'gateway' ? 'GATEWAY_PORT' : 'HEALTH_PORT';
-  const hostVariable = app === 'gateway' ? 'GATEWAY_HOST' : 'HEALTH_HOST';
-  if (Number(effectiveVariable(container, config, variable)) !== expected) {
-    report(`${where}: ${variable} is not ${expected}`);
-  }
-  if (effectiveVariable(container, config, hostVariable) !== '0.0.0.0') {
-    report(`${where}: ${hostVariable} is not 0.0.0.0, so probes and Prometheus cannot reach the port`);
-  }
+  // [variable, host variable, port]: every app has its health/metrics port; the gateway also its public port.
+  const listeners = [['HEALTH_PORT', 'HEALTH_HOST', HEALTH_PORTS[app]]];
+  if (app === 'gateway') listeners.unshift(['GATEWAY_PORT', 'GATEWAY_HOST', GATEWAY_PORT]);
   const declared = (container.ports ?? []).map((entry) => entry.containerPort);
-  if (!declared.includes(expected)) report(`${where}: does not declare containerPort ${expected}`);
+  for (const [variable, hostVariable, port] of listeners) {
+    if (Number(effectiveVariable(container, config, variable)) !== port) {
+      report(`${where}: ${variable} is not ${port}`);
+    }
+    if (effectiveVariable(container, config, hostVariable) !== '0.0.0.0') {
+      report(`${where}: ${hostVariable} is not 0.0.0.0, so probes and Prometheus cannot reach the port`);
+    }
+    if (!declared.includes(port)) report(`${where}: does not declare containerPort ${port}`);
+  }
+  // The probes ask the port that serves traffic: the gateway's public port, a worker's health port.
+  const expected = app === 'gateway' ? GATEWAY_PORT : HEALTH_PORTS[app];
   for (const [probe, route] of [
     ['livenessProbe', '/healthz'],
     ['readinessProbe', '/readyz'],
@@ -488,6 +494,15 @@ function checkIngress(objects, report) {
   ) {
     report('Service/gateway: does not select the gateway pods');
   }
+  // /metrics is internal: no Service may lead to a health/metrics port (Prometheus scrapes the pods directly).
+  const healthPorts = new Set(Object.values(HEALTH_PORTS));
+  for (const each of byKind(objects, 'Service')) {
+    for (const port of each.spec.ports ?? []) {
+      const target = port.targetPort ?? port.port;
+      if (target === 'health' || healthPorts.has(target))
+        report(`Service/${each.metadata.name}: exposes the internal health/metrics port (${target})`);
+    }
+  }
 }
 
 function checkNetworkPolicies(context, report) {
@@ -511,7 +526,7 @@ function checkNetworkPolicies(context, report) {
     const app = labels['app.kubernetes.io/name'];
     if (!APPS.includes(app)) continue;
     if (!egressAllows(objects, labels, 6379)) report(`${owner}: no NetworkPolicy lets it reach Redis (6379)`);
-    const port = app === 'gateway' ? GATEWAY_PORT : WORKER_HEALTH_PORTS[app];
+    const port = HEALTH_PORTS[app];
     const scraped = policiesFor(objects, labels, 'Ingress').some((policy) =>
       (policy.spec.ingress ?? []).some(
         (rule) => portsInclude(rule.ports, port) && (rule.from ?? []).length > 0,

@@ -89,6 +89,33 @@ const OVERLAY_CASES = [
     },
   ],
   [
+    "the gateway's metrics port not declared",
+    'does not declare containerPort 4100',
+    (objects) => {
+      const gateway = container(objects, 'gateway');
+      gateway.ports = gateway.ports.filter((port) => port.containerPort !== 4100);
+    },
+  ],
+  [
+    'the metrics port behind the gateway Service',
+    'exposes the internal health/metrics port',
+    (objects) => {
+      find(objects, 'Service', 'gateway').spec.ports.push({
+        name: 'metrics',
+        port: 9090,
+        targetPort: 'health',
+      });
+    },
+  ],
+  [
+    "Prometheus not admitted to the gateway's metrics port",
+    'no NetworkPolicy admits Prometheus to port 4100',
+    (objects) => {
+      const rule = find(objects, 'NetworkPolicy', 'metrics-scrape-ingress').spec.ingress[0];
+      rule.ports = rule.ports.filter((port) => port.port !== 4100);
+    },
+  ],
+  [
     'a budget that blocks every drain',
     'could never evict',
     (objects) => {
@@ -144,6 +171,18 @@ const MONITORING_CASES = [
     (objects) => {
       find(objects, 'PrometheusRule', 'map-offline').spec.groups[1].rules[0].annotations.runbook_url =
         'docs/operations.md#nowhere';
+    },
+  ],
+  [
+    "the gateway's public port scraped for /metrics",
+    'which serves no /metrics',
+    false,
+    (objects) => {
+      find(objects, 'PodMonitor', 'map-offline').spec.podMetricsEndpoints.push({
+        port: 'http',
+        path: '/metrics',
+        interval: '30s',
+      });
     },
   ],
   [
