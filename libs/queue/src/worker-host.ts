@@ -46,6 +46,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(WORKER_METRICS_REGISTRY) registry: Registry,
   ) {
     this.metrics = registerWorkerJobMetrics(registry);
+    // Exported at 0 from the start: Prometheus's increase() cannot see a counter's first step from nothing.
+    this.metrics.stalled.inc({ queue: settings.queue }, 0);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import { loadAppConfig } from '@map-offline/config';
 import { FieldDevice, FunctionClock } from '@map-offline/crdt';
 import { FixtureTileServer, startFixtureTileServer } from '@map-offline/fixture-tiles';
 import {
@@ -246,10 +248,45 @@ describe('monitoring: metrics, queue statistics and the queue dashboard', () => 
         'mapoffline_queue_completed_total{queue="sync-merge",job_name="merge-batch",app="sync-merger"}',
       ),
     ).toBe(3);
-    // Declared from the start (HELP and TYPE), so the stalled-jobs alert sees a series as soon as one stalls.
-    await expect((await fetch(metricsUrl)).text()).resolves.toContain(
-      '# TYPE mapoffline_queue_stalled_total counter',
-    );
+    // Exported at 0 from the start, so the stalled-jobs alert's increase() sees the first stall.
+    expect(after.get('mapoffline_queue_stalled_total{queue="sync-merge",app="sync-merger"}')).toBeDefined();
+  });
+});
+
+describe('monitoring: jobs whose lock expires', () => {
+  it('counts a job whose worker vanished in mapoffline_queue_stalled_total of the worker that finds it', async () => {
+    // The stalled-job check runs every second here (at least 1000 ms, libs/config).
+    const world = await createTestWorld({ WORKER_STALLED_INTERVAL_MS: '1000' });
+    const redisUrl = loadAppConfig('sync-merger', world.env).redis.url;
+    const connection = { url: redisUrl, maxRetriesPerRequest: null };
+    const queue = new Queue('sync-merge', { connection, prefix: world.queuePrefix });
+    // A worker that takes one job and disappears: its 1-second lock is never renewed.
+    const vanishing = new Worker('sync-merge', null, {
+      connection,
+      prefix: world.queuePrefix,
+      autorun: false,
+      lockDuration: 1_000,
+    });
+    let merger: RunningApp | undefined;
+    try {
+      await queue.add('merge-batch', { organisationId: 'ops-org', batchId: randomUUID() });
+      const taken = await vanishing.getNextJob('vanishing-token');
+      expect(taken?.name).toBe('merge-batch');
+      merger = await startInProcess('sync-merger', world.env);
+      const metricsUrl = `http://127.0.0.1:${merger.metricsPort}/metrics`;
+      const series = 'mapoffline_queue_stalled_total{queue="sync-merge",app="sync-merger"}';
+      const stalled = await eventually(async () => {
+        const value = (await scrape(metricsUrl)).get(series) ?? 0;
+        return value > 0 ? value : undefined;
+      }, 20_000);
+      expect(stalled).toBe(1);
+    } finally {
+      await merger?.stop();
+      await vanishing.close(true);
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await world.close();
+    }
   });
 });
 
