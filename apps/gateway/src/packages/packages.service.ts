@@ -32,8 +32,9 @@ export class PackagesService {
    */
   async build(principal: Principal, input: BuildPackageInput): Promise<JobRunEntity> {
     const parsed = parsePackageRequest(input, principal.organisationId, new Date());
-    const regionIds = parsed.area ? [await this.cacheArea(principal, parsed)] : parsed.regionIds;
+    // Before caching an area: a request naming a layer it cannot use must leave nothing behind.
     await this.assertSyncLayersExist(principal.organisationId, parsed);
+    const regionIds = parsed.area ? [await this.cacheArea(principal, parsed)] : parsed.regionIds;
     const sourceId = await this.sourceOfRegions(principal.organisationId, regionIds);
     const run = await this.dataSource.transaction(async (manager) => {
       const revision = await this.packages.nextRevision(
