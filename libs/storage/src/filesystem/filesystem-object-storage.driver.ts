@@ -224,9 +224,25 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     return handle;
   }
 
+  /**
+   * A whole object is one readFile of its data file: no sidecar (a Buffer carries no content type or
+   * etag), no stream. Tile packaging reads tens of thousands of small objects this way, where the
+   * open + stat + sidecar read + read stream of getStream cost about twice the time.
+   */
   async get(key: string, options?: GetObjectOptions): Promise<Buffer> {
-    const object = await this.getStream(key, options);
-    return readAll(object.body);
+    if (options?.range !== undefined) {
+      const object = await this.getStream(key, options);
+      return readAll(object.body);
+    }
+    const paths = this.paths.pathsFor(key);
+    try {
+      return await readFile(paths.data);
+    } catch (error) {
+      const code = systemErrorCode(error);
+      // A directory is a prefix of other keys, not an object.
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw notFound(key);
+      throw mapFilesystemError(error, 'get', key);
+    }
   }
 
   async getStream(key: string, options: GetObjectOptions = {}): Promise<ObjectStream> {
@@ -236,7 +252,7 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       // Reading through the open handle keeps this one version even if the key is replaced meanwhile.
       handle = await this.openData(paths);
       if (handle === null) {
-        throw new StorageError(StorageErrorCode.NOT_FOUND, `object ${key} does not exist`, { field: 'key' });
+        throw notFound(key);
       }
       const details = await handle.stat();
       const metadata = await this.readMetadata(paths);
@@ -345,6 +361,10 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       expiresAt: new Date(expiresAtSeconds * 1000),
     };
   }
+}
+
+function notFound(key: string): StorageError {
+  return new StorageError(StorageErrorCode.NOT_FOUND, `object ${key} does not exist`, { field: 'key' });
 }
 
 function etagFor(metadata: ObjectMetadata | undefined, size: number, modifiedMilliseconds: number): string {
