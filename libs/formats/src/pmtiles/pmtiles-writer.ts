@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { throwIfAborted } from '../tileset/abort';
 import { claimOutputFile, removeQuietly } from '../tileset/output-file';
 import type { PackageTileSource } from '../tileset/package-tile';
 import {
@@ -11,7 +10,6 @@ import {
   type TilesetMetadataInput,
 } from '../tileset/tileset-metadata';
 import type { TilesetWriteOptions, TilesetWriteResult } from '../tileset/tileset-write-options';
-import { BufferedFileWriter } from './buffered-file-writer';
 import { layoutDirectories, type DirectoryLayout } from './directory-layout';
 import {
   encodePmtilesHeader,
@@ -22,6 +20,7 @@ import {
 import { PMTILES_TILE_TYPE, pmtilesJsonMetadata, pmtilesTileCompression } from './pmtiles-metadata';
 import { collectTiles } from './tile-collection';
 import { planTileData, type TileDataPlan } from './tile-data-plan';
+import { copyTileData } from './tile-data-copier';
 import { TileSpool } from './tile-spool';
 
 export interface PmtilesWriteOptions extends TilesetWriteOptions {
@@ -37,15 +36,13 @@ export interface PmtilesWriteResult extends TilesetWriteResult {
   header: PmtilesHeader;
 }
 
-/** Distinct bodies copied between abort checks while writing the tile data section. */
-const ABORT_CHECK_INTERVAL = 10_000;
-
 /**
  * Writes a PMTiles v3 archive at `outputPath` (which must not exist) from tiles in any order, in bounded
  * memory: tile bodies go to a spool file as they arrive (each distinct body once, by SHA-256), only ids,
  * offsets and lengths stay in typed arrays, then the archive is written as header, root directory, JSON
- * metadata, leaf directories and clustered tile data (tile-id order), copying bodies from the spool.
- * Sending tiles in Hilbert (tile-id) order is fastest: the sort is skipped and spool reads are sequential.
+ * metadata, leaf directories and clustered tile data (tile-id order), copying bodies from the spool in
+ * large chunks. Sending tiles in Hilbert (tile-id) order is fastest: the sort is skipped and spool reads
+ * are sequential.
  */
 export async function writePmtiles(
   outputPath: string,
@@ -75,16 +72,14 @@ export async function writePmtiles(
         Buffer.concat([encodePmtilesHeader(header), layout.root, jsonMetadata, ...layout.leaves]),
         0,
       );
-      const writer = new BufferedFileWriter(output, header.tileDataOffset);
-      const order = plan.contentWriteOrder;
-      for (let position = 0; position < order.length; position += 1) {
-        if (position % ABORT_CHECK_INTERVAL === 0) throwIfAborted(options.signal);
-        const content = order[position];
-        await writer.write(
-          await spool.read(collected.contentSpoolOffsets[content], collected.contentLengths[content]),
-        );
-      }
-      await writer.flush();
+      await copyTileData(
+        spool,
+        collected,
+        plan.contentWriteOrder,
+        output,
+        header.tileDataOffset,
+        options.signal,
+      );
       await output.sync();
     } finally {
       await output.close();

@@ -1,19 +1,17 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 
-/** Bytes gathered before one write system call, and bytes fetched by one read on the way back. */
+/** Bytes gathered before one write system call. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * A temporary file of distinct tile bodies, appended in arrival order. Tile bytes live here instead of in
- * memory; only (offset, length) pairs stay in RAM. Appends are buffered into 4 MiB writes; reads go through
- * a 4 MiB window, so copying tiles back out in roughly arrival order costs few system calls.
+ * memory; only (offset, length) pairs stay in RAM. Appends are buffered into 4 MiB writes; reads are
+ * positioned (the copier gathers neighbouring bodies into one read, see spool-read-plan.ts).
  */
 export class TileSpool {
   private pending = Buffer.allocUnsafe(CHUNK_BYTES);
   private pendingLength = 0;
   private flushedLength = 0;
-  private window = Buffer.alloc(0);
-  private windowStart = 0;
 
   private constructor(
     readonly path: string,
@@ -50,19 +48,19 @@ export class TileSpool {
     this.pendingLength = 0;
   }
 
-  /** Bytes [offset, offset + length); the result may be a view into the read window, valid until the next read. */
-  async read(offset: number, length: number): Promise<Buffer> {
-    const windowEnd = this.windowStart + this.window.length;
-    if (offset >= this.windowStart && offset + length <= windowEnd) {
-      return this.window.subarray(offset - this.windowStart, offset - this.windowStart + length);
+  /** Fills target[targetOffset, targetOffset + length) with spool bytes [spoolOffset, spoolOffset + length). */
+  async readInto(target: Buffer, targetOffset: number, length: number, spoolOffset: number): Promise<void> {
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(
+        target,
+        targetOffset + done,
+        length - done,
+        spoolOffset + done,
+      );
+      if (bytesRead === 0) throw new RangeError(`spool ends before ${spoolOffset + length} bytes`);
+      done += bytesRead;
     }
-    const size = Math.max(length, CHUNK_BYTES);
-    const buffer = this.window.length === size ? this.window : Buffer.allocUnsafe(size);
-    const { bytesRead } = await this.handle.read(buffer, 0, size, offset);
-    if (bytesRead < length) throw new RangeError(`spool ends before ${offset + length} bytes`);
-    this.window = buffer.subarray(0, bytesRead);
-    this.windowStart = offset;
-    return this.window.subarray(0, length);
   }
 
   async dispose(): Promise<void> {
