@@ -1,7 +1,6 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { JobContext } from '@map-offline/queue';
-import { databaseAnswers, isDatabaseUnavailableError } from '@map-offline/runtime';
+import { databaseAnswers, DatabaseProbe, isDatabaseUnavailableError } from '@map-offline/runtime';
 
 /** milliseconds a merge waits before it tries again while PostgreSQL is unreachable */
 export const DATABASE_OUTAGE_RETRY_MS = 3_000;
@@ -14,10 +13,7 @@ const DATABASE_OUTAGE_JITTER_MS = 1_000;
  * driver's "connection terminated" or TypeORM's "query runner already released"), PostgreSQL does not
  * answer right now. A permanent failure (UnrecoverableError) never is.
  */
-export async function isDatabaseOutage(
-  error: unknown,
-  dataSource: Pick<DataSource, 'query'>,
-): Promise<boolean> {
+export async function isDatabaseOutage(error: unknown, dataSource: DatabaseProbe): Promise<boolean> {
   if (error instanceof UnrecoverableError) return false;
   if (isDatabaseUnavailableError(error)) return true;
   return !(await databaseAnswers(dataSource));

@@ -1,5 +1,3 @@
-import { DataSource } from 'typeorm';
-
 /**
  * SQLSTATE codes that mean "the server is going away, starting up or full", not "this statement is wrong":
  * 57P01 admin_shutdown (fast or immediate stop), 57P02 crash_shutdown, 57P03 cannot_connect_now (starting
@@ -45,6 +43,11 @@ export function isDatabaseUnavailableError(error: unknown, depth = 0): boolean {
   );
 }
 
+/** What databaseAnswers needs of a TypeORM DataSource. */
+export interface DatabaseProbe {
+  query(sql: string): Promise<unknown>;
+}
+
 /** milliseconds databaseAnswers waits for PostgreSQL */
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -54,7 +57,7 @@ const PROBE_TIMEOUT_MS = 2_000;
  * transaction): the database's state, not the message, then says whether an outage is the likely cause.
  */
 export async function databaseAnswers(
-  dataSource: Pick<DataSource, 'query'>,
+  dataSource: DatabaseProbe,
   timeoutMs = PROBE_TIMEOUT_MS,
 ): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
