@@ -29,6 +29,7 @@ import {
 import { mapFilesystemError, systemErrorCode } from './filesystem-error.mapper';
 import { walkObjects } from './filesystem-object.lister';
 import { FilesystemUrlSigner } from './filesystem-url.signer';
+import { readWholeFile } from './whole-file.reader';
 import { ObjectPathMapper, type ObjectPaths } from './object-path.mapper';
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -225,7 +226,7 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
   }
 
   /**
-   * A whole object is one readFile of its data file: no sidecar (a Buffer carries no content type or
+   * A whole object is one read of its data file: no sidecar (a Buffer carries no content type or
    * etag), no stream. Tile packaging reads tens of thousands of small objects this way, where the
    * open + stat + sidecar read + read stream of getStream cost about twice the time.
    */
@@ -236,7 +237,7 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     }
     const paths = this.paths.pathsFor(key);
     try {
-      return await readFile(paths.data);
+      return await readWholeFile(paths.data);
     } catch (error) {
       const code = systemErrorCode(error);
       // A directory is a prefix of other keys, not an object.
