@@ -12,6 +12,7 @@ import type { TilesetWriteOptions, TilesetWriteResult } from '../tileset/tileset
 import { computeAggregateTilesHash } from './aggregate-tiles-hash';
 import { mbtilesMetadataRows } from './mbtiles-metadata';
 import { MBTILES_APPLICATION_ID, MBTILES_SCHEMA_SQL } from './mbtiles-schema';
+import { RecentTileIds } from './recent-tile-ids';
 
 export interface MbtilesWriteResult extends TilesetWriteResult {
   /** The `agg_tiles_hash` metadata value written (see computeAggregateTilesHash). */
@@ -21,6 +22,8 @@ export interface MbtilesWriteResult extends TilesetWriteResult {
 /** SQLite page cache while building, in KiB (negative cache_size means KiB): enough for the indexes' hot pages. */
 const BUILD_CACHE_KIB = 32 * 1024;
 const DEFAULT_PROGRESS_INTERVAL = 10_000;
+/** Distinct bodies remembered as already in `images` (see RecentTileIds). */
+const RECENT_TILE_IDS = 4_096;
 
 /**
  * Writes an MBTiles 1.3 file at `outputPath` (which must not exist) from tiles in any order.
@@ -55,13 +58,19 @@ export async function writeMbtiles(
       'INSERT INTO map (zoom_level, tile_column, tile_row, tile_id) VALUES (?, ?, ?, ?)',
     );
     const intake = new TileIntake(metadata, options);
+    const recentTileIds = new RecentTileIds(RECENT_TILE_IDS);
     const progressInterval = options.progressInterval ?? DEFAULT_PROGRESS_INTERVAL;
     for await (const packageTile of tiles) {
       throwIfAborted(options.signal);
       const stored = intake.accept(packageTile);
       const { z, x, y } = packageTile.tile;
-      const tileId = createHash('md5').update(stored).digest('hex').toUpperCase();
-      insertImage.run(tileId, stored);
+      // The SHA-256 was checked against the bytes by the intake, so equal hashes mean equal stored bytes.
+      let tileId = recentTileIds.get(packageTile.sha256);
+      if (tileId === undefined) {
+        tileId = createHash('md5').update(stored).digest('hex').toUpperCase();
+        insertImage.run(tileId, stored);
+        recentTileIds.set(packageTile.sha256, tileId);
+      }
       try {
         insertMap.run(z, x, flipY(y, z), tileId);
       } catch (error: unknown) {
