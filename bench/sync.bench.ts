@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -114,8 +116,12 @@ async function runBench(context: BenchContext): Promise<void> {
 
     const ours: RunFigures[] = [];
     const baseline: number[] = [];
+    const cpuLines: string[] = [];
     for (let run = 0; run < context.runs; run += 1) {
-      ours.push(await pushAll(api, await api.createLayer(`run-${run}`), batches, settings.concurrency));
+      const layerId = await api.createLayer(`run-${run}`);
+      const cpu = await CpuMeter.start(database.url, { gateway: apps[0].pid, 'sync-merger': apps[1].pid });
+      ours.push(await pushAll(api, layerId, batches, settings.concurrency));
+      cpuLines.push(`run ${run + 1}: ${cpu.stop(settings.changes)}`);
       baseline.push(await insertBaseline(database.url, batches, settings.concurrency));
       const last = ours[ours.length - 1];
       console.log(
@@ -124,6 +130,8 @@ async function runBench(context: BenchContext): Promise<void> {
           `outcomes ${JSON.stringify(last.outcomes)}`,
       );
     }
+    console.log(`\nCPU milliseconds per 1,000 changes (load average then ${loadavg()[0].toFixed(1)}):`);
+    for (const line of cpuLines) console.log(`  ${line}`);
     console.log(
       `\nmerge phases (mean per merge transaction, all runs; claim and commit per job): ${await mergePhases(mergerHealth)}`,
     );
@@ -142,7 +150,9 @@ async function runBench(context: BenchContext): Promise<void> {
     );
   } finally {
     await Promise.all(apps.map(stopApp));
-    await database.drop();
+    // SYNC_BENCH_KEEP_DATABASE=1 leaves the database for inspection (its name is printed).
+    if (process.env.SYNC_BENCH_KEEP_DATABASE === '1') console.log(`kept database ${database.url}`);
+    else await database.drop();
   }
 }
 
@@ -421,6 +431,65 @@ async function mergePhases(healthPort: number): Promise<string> {
         `${phase} ${((sum / (counts.get(phase) ?? 1)) * 1000).toFixed(1)} ms (${counts.get(phase) ?? 0})`,
     )
     .join(', ');
+}
+
+/** clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux) */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time each part of the system used during a run, from /proc (Linux): the machine is shared, so
+ * wall-clock figures move with other people's work while CPU time per change mostly does not.
+ * PostgreSQL is the backends connected to the bench database when the run starts.
+ */
+class CpuMeter {
+  private constructor(
+    private readonly pids: Map<string, number[]>,
+    private readonly before: Map<number, number>,
+    private readonly ownBefore: NodeJS.CpuUsage,
+  ) {}
+
+  static async start(url: string, apps: Record<string, number | undefined>): Promise<CpuMeter> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    let backends: number[];
+    try {
+      const rows = await client.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      backends = rows.rows.map((row) => row.pid);
+    } finally {
+      await client.end();
+    }
+    const pids = new Map<string, number[]>();
+    for (const [name, pid] of Object.entries(apps)) if (pid !== undefined) pids.set(name, [pid]);
+    pids.set('postgres', backends);
+    const before = new Map([...pids.values()].flat().map((pid) => [pid, cpuMsOf(pid)]));
+    return new CpuMeter(pids, before, process.cpuUsage());
+  }
+
+  /** One line: milliseconds of CPU per 1,000 changes for each part. */
+  stop(changes: number): string {
+    const perThousand = (ms: number): string => ((ms * 1000) / changes).toFixed(0);
+    const parts = [...this.pids].map(([name, pids]) => {
+      const used = pids.reduce((sum, pid) => sum + Math.max(0, cpuMsOf(pid) - (this.before.get(pid) ?? 0)), 0);
+      return `${name} ${perThousand(used)}`;
+    });
+    const own = process.cpuUsage(this.ownBefore);
+    parts.push(`bench client ${perThousand((own.user + own.system) / 1000)}`);
+    return parts.join(', ');
+  }
+}
+
+/** user + system CPU milliseconds of a process; 0 once it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime is field 14, stime 15.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {

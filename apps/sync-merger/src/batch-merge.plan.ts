@@ -63,7 +63,11 @@ export interface MergePlan {
  * always give the same plan; the final states depend only on the set of changes (libs/crdt).
  */
 export function planMerge(input: MergePlanInput): MergePlan {
-  const states = new Map(input.states);
+  // States this batch has produced so far, in front of the input's (which the caller owns and may
+  // share between the batches of a group, so it is never written here).
+  const states = new Map<string, FeatureState>();
+  const stateOf = (featureId: string): FeatureState | undefined =>
+    states.get(featureId) ?? input.states.get(featureId);
   const openConflicts = new Map<string, Map<string, FieldConflict>>();
   const conflictsOf = (featureId: string, state: FeatureState | undefined): Map<string, FieldConflict> => {
     const known = openConflicts.get(featureId);
@@ -83,7 +87,7 @@ export function planMerge(input: MergePlanInput): MergePlan {
   for (const planned of input.changes) {
     const { change, index } = planned;
     const featureId = change.featureId;
-    const before = states.get(featureId);
+    const before = stateOf(featureId);
     const beforeConflicts = conflictsOf(featureId, before);
     const applied = applyChange(before, change, input.policy);
     if (applied.outcome === ApplyOutcome.DUPLICATE) {

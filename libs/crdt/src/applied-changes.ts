@@ -8,6 +8,10 @@ import { VectorClock, compareStrings, counterOf, mergeClocks } from './vector-cl
  * received yet, and treating those as seen would drop them when they arrive.
  */
 export function joinApplied(...sets: readonly AppliedChanges[]): AppliedChanges {
+  // No change ahead of a gap on either side (the usual case): the union is the pointwise maximum.
+  if (sets.every((set) => set.dots.length === 0)) {
+    return { vector: mergeClocks(...sets.map((set) => set.vector)), dots: [] };
+  }
   const vector = new Map(Object.entries(mergeClocks(...sets.map((set) => set.vector))));
   const pending = new Map<string, Set<number>>();
   for (const set of sets) {

@@ -21,6 +21,7 @@ import {
   VectorClock,
   canonicalClockJson,
   compareStrings,
+  copyClock,
   dominates,
   isConcurrent,
   mergeClocks,
@@ -29,7 +30,7 @@ import {
 /** The state a single change would give an empty replica: the "delta" that `applyChange` joins in. */
 export function stateFromChange(change: Change, policy: MergePolicy): FeatureState {
   // Values are copied once here, so a caller that reuses its change objects cannot alter a state.
-  const clock = mergeClocks(change.clock);
+  const clock = copyClock(change.clock);
   const write = <V>(value: V): FieldWrite<V> => ({
     value: cloneJson(value),
     clock,

@@ -6,6 +6,7 @@ import { canonicalClockJson, compareStrings, dominates } from './vector-clock';
 export function valueKeyOf(write: FieldWrite<unknown>): string {
   if (write.removed) return 'removed';
   const value = write.value;
+  if (typeof value === 'number') return Number.isFinite(value) ? `value:${String(value)}` : 'value:null';
   if (typeof value !== 'object' || value === null) return `value:${canonicalJson(value)}`;
   let key = valueKeys.get(value);
   if (key === undefined) {
@@ -64,6 +65,13 @@ export function toWrite<V>(register: FieldWrite<V>): FieldWrite<V> {
  * register's candidates, already an antichain, so only writes of different groups are compared.
  */
 export function joinWrites<V>(...groups: ReadonlyArray<readonly FieldWrite<V>[]>): FieldWrite<V>[] {
+  const filled = groups.filter((group) => group.length > 0);
+  // One side only (a field the other state never wrote): a single write, or a list this function
+  // built, is already its own join. Returned as is, so the identity caches keep working.
+  if (filled.length === 1 && (filled[0].length === 1 || joined.has(filled[0]))) {
+    return filled[0] as FieldWrite<V>[];
+  }
+  if (filled.length === 0) return [];
   const byClock = new Map<string, { write: FieldWrite<V>; group: number }>();
   groups.forEach((group, groupIndex) => {
     for (const write of group) {
@@ -83,8 +91,13 @@ export function joinWrites<V>(...groups: ReadonlyArray<readonly FieldWrite<V>[]>
               (other) => other.group !== entry.group && dominates(other.write.clock, entry.write.clock),
             ),
         );
-  return maximal.map((entry) => entry.write).sort(compareWrites);
+  const result = maximal.map((entry) => entry.write).sort(compareWrites);
+  joined.add(result);
+  return result;
 }
+
+// Lists of writes built by joinWrites (never mutated afterwards: registers share them as candidates).
+const joined = new WeakSet<readonly FieldWrite<unknown>[]>();
 
 /** A register whose value in force is `winner`, keeping the other concurrent writes as candidates. */
 export function buildRegister<V>(writes: FieldWrite<V>[], winner: FieldWrite<V>): FieldRegister<V> {

@@ -23,5 +23,7 @@ export function canonicalJson(value: unknown): string {
 
 /** Deep copy through canonical JSON; used so stored state never aliases the caller's objects. */
 export function cloneJson<T>(value: T): T {
+  // Primitives are values already; only objects and arrays can be aliased.
+  if (value === null || typeof value !== 'object') return value;
   return JSON.parse(canonicalJson(value)) as T;
 }

@@ -65,6 +65,13 @@ export function isConcurrent(a: VectorClock, b: VectorClock): boolean {
 
 /** Pointwise maximum: the clock of a replica that has seen everything each argument has seen. */
 export function mergeClocks(...clocks: readonly VectorClock[]): VectorClock {
+  // Common cases without building a new clock: one side has seen everything (an edit made after the
+  // device synced). Returning the same canonical object also keeps the identity caches warm.
+  if (clocks.length === 2) {
+    const [left, right] = clocks;
+    if (isCanonicalClock(right) && covers(right, left)) return right;
+    if (isCanonicalClock(left) && covers(left, right)) return left;
+  }
   const merged = new Map<string, number>();
   for (const clock of clocks) {
     for (const [deviceId, counter] of Object.entries(clock)) {
@@ -91,7 +98,7 @@ export function normalizeClock(clock: VectorClock): VectorClock {
 export function canonicalClockJson(clock: VectorClock): string {
   let text = canonicalTexts.get(clock);
   if (text === undefined) {
-    text = JSON.stringify(normalizeClock(clock));
+    text = JSON.stringify(isCanonicalClock(clock) ? clock : normalizeClock(clock));
     canonicalTexts.set(clock, text);
   }
   return text;
@@ -154,6 +161,27 @@ export function validateVectorClock(
   limits: ClockLimits = { maxEntries: MAX_CLOCK_ENTRIES },
 ): ValidationResult<VectorClock> {
   return toValidationResult(() => assertVectorClock(value, field, limits));
+}
+
+/**
+ * True when the clock is already in canonical form: own keys in code-unit order, every counter a
+ * positive number. Checked without building anything, which is the point: most clocks are.
+ */
+export function isCanonicalClock(clock: VectorClock): boolean {
+  let previous: string | undefined;
+  for (const key in clock) {
+    if (!Object.hasOwn(clock, key)) return false;
+    const counter = clock[key];
+    if (typeof counter !== 'number' || !(counter > 0)) return false;
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/** A copy of a clock in canonical form (a plain copy when it already is). */
+export function copyClock(clock: VectorClock): VectorClock {
+  return isCanonicalClock(clock) ? { ...clock } : normalizeClock(clock);
 }
 
 /** Builds the canonical record; `Object.fromEntries` defines own properties, so no key reaches a prototype. */
