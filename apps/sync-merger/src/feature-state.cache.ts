@@ -28,20 +28,25 @@ export class FeatureStateCache {
     layerId: string,
     ids: readonly string[],
   ): Promise<Map<string, FeatureState | undefined>> {
-    const sequences = await this.features.lockFeatures(manager, organisationId, layerId, ids);
-    const states = new Map<string, FeatureState | undefined>();
-    const missing: string[] = [];
-    for (const [id, sequence] of sequences) {
+    // Taken before the query: other layers' merges may evict entries while it runs.
+    const held = new Map<string, { state: FeatureState; sequence: number }>();
+    for (const id of ids) {
       const cached = this.states.get(keyOf(layerId, id));
-      if (sequence === null) states.set(id, undefined);
-      else if (cached !== undefined && cached.sequence === sequence) states.set(id, cached.state);
-      else missing.push(id);
+      if (cached !== undefined) held.set(id, cached);
     }
-    const read = await this.features.readStates(manager, layerId, missing);
-    for (const id of missing) {
-      const entry = read.get(id);
-      states.set(id, entry?.state);
-      if (entry !== undefined) this.remember(layerId, id, entry.state, entry.sequence);
+    const known = new Map([...held].map(([id, cached]) => [id, cached.sequence]));
+    const locked = await this.features.lockFeatures(manager, organisationId, layerId, ids, known);
+    const states = new Map<string, FeatureState | undefined>();
+    for (const [id, { sequence, state }] of locked) {
+      if (state === 'known') {
+        // The row holds the sequence the cached state was written with: that state is current.
+        states.set(id, held.get(id)?.state);
+      } else if (sequence === null || state === null) {
+        states.set(id, undefined);
+      } else {
+        states.set(id, state);
+        this.remember(layerId, id, state, sequence);
+      }
     }
     return states;
   }

@@ -6,6 +6,7 @@ export * from './principal-claims';
 export * from './bearer-token';
 export * from './token-verifier';
 export * from './jose-token-verifier';
+export * from './verified-token.cache';
 export * from './remote-jwks-key-resolver';
 export * from './create-token-verifier';
 export * from './development-keys';

@@ -5,6 +5,7 @@ import { authErrorFromJose } from './jose-error-mapping';
 import { Principal } from './principal';
 import { principalFromClaims } from './principal-claims';
 import { TokenVerifier } from './token-verifier';
+import { VerifiedTokenCache } from './verified-token.cache';
 
 /**
  * Verifies with jose: the signature with the pinned algorithms only (alg `none` and HMAC are refused
@@ -17,6 +18,7 @@ export class JoseTokenVerifier extends TokenVerifier {
   constructor(
     config: Pick<ResolvedAuthConfig, 'issuer' | 'audience' | 'algorithms' | 'clockToleranceSeconds'>,
     private readonly keys: JWTVerifyGetKey,
+    private readonly verified: VerifiedTokenCache = new VerifiedTokenCache(),
   ) {
     super();
     this.options = {
@@ -30,7 +32,12 @@ export class JoseTokenVerifier extends TokenVerifier {
 
   async verify(token: string): Promise<Principal> {
     if (token === '') throw new AuthError(AuthErrorCode.MISSING_TOKEN);
-    return principalFromClaims(await this.verifiedClaims(token));
+    const cached = this.verified.get(token);
+    if (cached !== undefined) return cached;
+    const claims = await this.verifiedClaims(token);
+    const principal = principalFromClaims(claims);
+    this.verified.set(token, principal, claims.exp);
+    return principal;
   }
 
   private async verifiedClaims(token: string): Promise<JWTPayload> {

@@ -48,14 +48,14 @@ export class SyncBatchesResolver {
     }
     assertObjectId('sync batch', batchId);
     const id = batchId.toLowerCase();
-    const batch = await this.find(principal.organisationId, id);
+    let batch = await this.find(principal.organisationId, id);
     if (batch.status !== 'queued' || waitSeconds === 0) return toSyncResult(batch);
-    await this.waiter.wait(
-      batch.jobRunId,
-      waitSeconds * 1000,
-      async () => (await this.batches.statusOf(principal.organisationId, id))?.status !== 'queued',
-    );
-    return toSyncResult(await this.find(principal.organisationId, id));
+    // Each check reads the whole summary, so the last one is the answer (no read after the wait).
+    await this.waiter.wait(batch.jobRunId, waitSeconds * 1000, async () => {
+      batch = await this.find(principal.organisationId, id);
+      return batch.status !== 'queued';
+    });
+    return toSyncResult(batch);
   }
 
   @RequireScopes('sync:read')

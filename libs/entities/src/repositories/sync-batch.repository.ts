@@ -26,21 +26,9 @@ export interface RecordedSyncBatch {
 
 export type SyncBatchSummary = Omit<SyncBatchEntity, 'changes' | 'rejections' | 'requestSha256'>;
 
-const SUMMARY_COLUMNS: (keyof SyncBatchSummary)[] = [
-  'organisationId',
-  'id',
-  'kind',
-  'layerId',
-  'deviceId',
-  'changeCount',
-  'status',
-  'results',
-  'error',
-  'jobRunId',
-  'requestedBy',
-  'receivedAt',
-  'mergedAt',
-];
+const SUMMARY_SQL_COLUMNS =
+  'organisation_id, id, kind, layer_id, device_id, change_count, status, results, error, job_run_id, ' +
+  'requested_by, received_at, merged_at';
 
 /** A merged batch with its results, for `finishMerges`. */
 export interface MergedBatch {
@@ -169,11 +157,31 @@ export class SyncBatchRepository {
    * The batch without its changes (what syncResult shows): the changes are the bulk of a batch
    * (tens of KiB, compressed out of line) and are read only by the merge.
    */
-  findSummary(organisationId: string, id: string): Promise<SyncBatchSummary | null> {
-    return this.dataSource.getRepository(SyncBatchEntity).findOne({
-      select: SUMMARY_COLUMNS,
-      where: { organisationId, id },
-    });
+  async findSummary(organisationId: string, id: string): Promise<SyncBatchSummary | null> {
+    // Raw SQL: this runs twice per long-polled syncResult, and building the query through the ORM
+    // cost more CPU than PostgreSQL spent answering it.
+    const rows: Omit<SyncBatchRow, 'changes' | 'rejections' | 'request_sha256'>[] =
+      await this.dataSource.query(
+        `SELECT ${SUMMARY_SQL_COLUMNS} FROM sync_batch WHERE organisation_id = $1 AND id = $2`,
+        [organisationId, id],
+      );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    const summary = new SyncBatchEntity();
+    summary.organisationId = row.organisation_id;
+    summary.id = row.id;
+    summary.kind = row.kind;
+    summary.layerId = row.layer_id;
+    summary.deviceId = row.device_id;
+    summary.changeCount = row.change_count;
+    summary.status = row.status;
+    summary.results = row.results;
+    summary.error = row.error;
+    summary.jobRunId = row.job_run_id;
+    summary.requestedBy = row.requested_by;
+    summary.receivedAt = row.received_at;
+    summary.mergedAt = row.merged_at;
+    return summary;
   }
 
   /** Only the status (and what a failure mark needs): the cheap check before and while waiting. */
@@ -214,21 +222,28 @@ export class SyncBatchRepository {
     id: string,
     limit: number,
   ): Promise<SyncBatchEntity[]> {
-    const own: SyncBatchRow[] = await manager.query(
-      `SELECT * FROM sync_batch WHERE organisation_id = $1 AND id = $2 FOR UPDATE`,
-      [organisationId, id],
+    // One round trip: the batch is locked first (waited for), then the others are taken from what no
+    // other merge holds. Under READ COMMITTED a locked row is re-checked at its latest version, so a
+    // batch another merge has just merged fails `status = 'queued'` and is left out.
+    const rows: (SyncBatchRow & { own: boolean })[] = await manager.query(
+      `WITH own AS (
+         SELECT * FROM sync_batch WHERE organisation_id = $1 AND id = $2 FOR UPDATE
+       ), others AS (
+         SELECT b.* FROM sync_batch AS b, own
+          WHERE $3::integer > 1 AND own.status = 'queued' AND own.kind = 'device'
+            AND b.organisation_id = $1 AND b.layer_id = own.layer_id AND b.status = 'queued'
+            AND b.kind = 'device' AND b.id <> $2
+          ORDER BY b.received_at, b.id LIMIT GREATEST($3::integer - 1, 0)
+          FOR UPDATE OF b SKIP LOCKED
+       )
+       SELECT true AS own, * FROM own
+       UNION ALL
+       SELECT false AS own, * FROM (SELECT * FROM others ORDER BY received_at, id) AS ordered`,
+      [organisationId, id, limit],
     );
-    if (own.length === 0 || own[0].status !== 'queued') return [];
-    const batch = toSyncBatch(own[0]);
-    if (batch.kind !== 'device' || limit <= 1) return [batch];
-    const others: SyncBatchRow[] = await manager.query(
-      `SELECT * FROM sync_batch
-        WHERE organisation_id = $1 AND layer_id = $2 AND status = 'queued' AND kind = 'device' AND id <> $3
-        ORDER BY received_at, id LIMIT $4
-        FOR UPDATE SKIP LOCKED`,
-      [organisationId, batch.layerId, id, limit - 1],
-    );
-    return [batch, ...others.map(toSyncBatch)];
+    const own = rows.find((row) => row.own);
+    if (own === undefined || own.status !== 'queued') return [];
+    return [own, ...rows.filter((row) => !row.own)].map(toSyncBatch);
   }
 
   /** Closes merged batches and their job runs, in the merge's transaction. */

@@ -77,8 +77,9 @@ export class SyncChangeLogRepository {
   }
 
   /**
-   * Appends in the given order (batch by batch, each in change order); returns the sequence of each
-   * change by `sequenceKey(batchId, changeIndex)`.
+   * Takes the layer's sequence lock (see `lockLayerSequence`) and appends in the given order (batch by
+   * batch, each in change order), in one statement; returns the sequence of each change by
+   * `sequenceKey(batchId, changeIndex)`.
    */
   async append(
     manager: EntityManager,
@@ -103,16 +104,18 @@ export class SyncChangeLogRepository {
       conflict_ids: entry.conflictIds,
     }));
     const rows: { sequence: string; batch_id: string; change_index: number }[] = await manager.query(
-      `INSERT INTO feature_change (organisation_id, layer_id, feature_id, batch_id, change_index, device_id, op,
+      // The lock is a materialised CTE joined in first: it is held before any sequence is drawn.
+      `WITH sequence_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($4::integer, hashtext($2::uuid::text)))
+       INSERT INTO feature_change (organisation_id, layer_id, feature_id, batch_id, change_index, device_id, op,
                                    clock, hlc, change, outcome, merged_fields, discarded_fields, conflict_ids)
        SELECT $1, $2, r.feature_id, r.batch_id, r.change_index, r.device_id, r.op, r.clock, r.hlc, r.change,
               r.outcome, r.merged_fields, r.discarded_fields, r.conflict_ids
-         FROM jsonb_to_recordset($3::jsonb) AS r(position integer, batch_id uuid, feature_id uuid,
+         FROM sequence_lock, jsonb_to_recordset($3::jsonb) AS r(position integer, batch_id uuid, feature_id uuid,
               change_index integer, device_id varchar, op varchar, clock jsonb, hlc varchar, change jsonb,
               outcome varchar, merged_fields jsonb, discarded_fields jsonb, conflict_ids uuid[])
         ORDER BY r.position
        RETURNING sequence, batch_id, change_index`,
-      [organisationId, layerId, JSON.stringify(records)],
+      [organisationId, layerId, JSON.stringify(records), LAYER_SEQUENCE_LOCK_CLASS],
     );
     return new Map(rows.map((row) => [sequenceKey(row.batch_id, row.change_index), Number(row.sequence)]));
   }

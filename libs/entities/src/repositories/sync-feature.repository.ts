@@ -16,6 +16,12 @@ export interface FeatureStateWrite {
   sequence: number;
 }
 
+/** A locked feature: its sequence (null = nothing merged yet) and state ('known' = the caller's). */
+export interface LockedFeature {
+  sequence: number | null;
+  state: FeatureState | null | 'known';
+}
+
 export interface StoredFeature {
   layerId: string;
   id: string;
@@ -45,28 +51,67 @@ export class SyncFeatureRepository {
 
   /**
    * Locks the features, in id order, and returns the sequence each holds (null = no change merged
-   * yet); the caller reads the states it does not already hold at that sequence. Rows for new ids are
-   * created first, so a new feature is locked like an existing one and two merges creating it wait
-   * for each other.
+   * yet) with its state, unless the caller already holds the state at that sequence (`known`: id ->
+   * sequence). Rows for new ids are created first, so a new feature is locked like an existing one
+   * and two merges creating it wait for each other. One round trip in the usual case.
    */
   async lockFeatures(
     manager: EntityManager,
     organisationId: string,
     layerId: string,
     ids: readonly string[],
-  ): Promise<Map<string, number | null>> {
+    known: ReadonlyMap<string, number> = new Map(),
+  ): Promise<Map<string, LockedFeature>> {
     const sorted = [...new Set(ids)].sort();
-    await manager.query(
-      `INSERT INTO feature (layer_id, id, organisation_id)
-       SELECT $1, wanted.id, $2 FROM unnest($3::uuid[]) AS wanted(id) ORDER BY wanted.id
-       ON CONFLICT (layer_id, id) DO NOTHING`,
-      [layerId, organisationId, sorted],
-    );
-    const rows: { id: string; sequence: string | null }[] = await manager.query(
-      `SELECT id, sequence FROM feature WHERE layer_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
-      [layerId, sorted],
-    );
-    return new Map(rows.map((row) => [row.id, row.sequence === null ? null : Number(row.sequence)]));
+    const knownSequences = sorted.map((id) => known.get(id) ?? null);
+    // The SELECT runs on the statement's snapshot, so it cannot see the rows its own INSERT creates:
+    // those are returned by the INSERT (new rows are ours until commit, nobody else can hold them).
+    const rows: { id: string; sequence: string | null; state: FeatureState | null; known: boolean }[] =
+      await manager.query(
+        `WITH wanted AS (
+           SELECT * FROM unnest($3::uuid[], $4::bigint[]) AS w(id, known_sequence)
+         ), created AS (
+           INSERT INTO feature (layer_id, id, organisation_id)
+           SELECT $1, wanted.id, $2 FROM wanted ORDER BY wanted.id
+           ON CONFLICT (layer_id, id) DO NOTHING
+           RETURNING id
+         ), locked AS (
+           SELECT f.id, f.sequence,
+                  CASE WHEN f.sequence = w.known_sequence THEN NULL ELSE f.state END AS state,
+                  f.sequence = w.known_sequence AS known
+             FROM feature AS f JOIN wanted AS w ON w.id = f.id
+            WHERE f.layer_id = $1
+            ORDER BY f.id
+              FOR UPDATE OF f
+         )
+         SELECT id, NULL::bigint AS sequence, NULL::jsonb AS state, false AS known FROM created
+         UNION ALL
+         SELECT id, sequence, state, COALESCE(known, false) FROM locked`,
+        [layerId, organisationId, sorted, knownSequences],
+      );
+    const locked = new Map<string, LockedFeature>();
+    for (const row of rows) {
+      locked.set(row.id, {
+        sequence: row.sequence === null ? null : Number(row.sequence),
+        state: row.known ? 'known' : row.state,
+      });
+    }
+    // A feature another merge created after this statement's snapshot was taken (our INSERT waited
+    // for it): lock it now, on a fresh snapshot.
+    const late = sorted.filter((id) => !locked.has(id));
+    if (late.length > 0) {
+      const more: { id: string; sequence: string | null; state: FeatureState | null }[] = await manager.query(
+        `SELECT id, sequence, state FROM feature WHERE layer_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+        [layerId, late],
+      );
+      for (const row of more) {
+        locked.set(row.id, {
+          sequence: row.sequence === null ? null : Number(row.sequence),
+          state: row.state,
+        });
+      }
+    }
+    return locked;
   }
 
   /** The merged states of these features (absent = none yet), with their sequences. */
