@@ -105,10 +105,9 @@ export class SyncFeatureRepository {
         [layerId, late],
       );
       for (const row of more) {
-        locked.set(row.id, {
-          sequence: row.sequence === null ? null : Number(row.sequence),
-          state: row.state,
-        });
+        const sequence = row.sequence === null ? null : Number(row.sequence);
+        const held = sequence !== null && known.get(row.id) === sequence;
+        locked.set(row.id, { sequence, state: held ? 'known' : row.state });
       }
     }
     return locked;
