@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, lstat, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { rangeLength, resolveByteRange } from '../byte-range';
-import { ChecksumVerifyingStream } from '../checksum-verifying.stream';
+import { checksumMismatch, ChecksumVerifyingStream, sizeMismatch } from '../checksum-verifying.stream';
 import { isSha256Hex } from '../content-addressed-key';
 import {
   ObjectStorage,
@@ -19,13 +19,16 @@ import {
 } from '../object-storage.port';
 import type { FilesystemStorageConfig } from '../storage.config';
 import { StorageError, StorageErrorCode } from '../storage.error';
-import { discardBody, readAll, toReadable } from '../stream-bytes';
+import { discardBody, readAll } from '../stream-bytes';
 import {
   removeIfPresent,
   syncDirectory,
+  writeNewBufferDurably,
   writeNewFileDurably,
   writeNewJsonFileDurably,
 } from './durable-file.writer';
+import { KnownDirectories } from './known-directories';
+import { TemporaryTokens } from './temporary-tokens';
 import { mapFilesystemError, systemErrorCode } from './filesystem-error.mapper';
 import { walkObjects } from './filesystem-object.lister';
 import { FilesystemUrlSigner } from './filesystem-url.signer';
@@ -70,6 +73,8 @@ function keyConflict(key: string): StorageError {
 export class FilesystemObjectStorageDriver extends ObjectStorage {
   private readonly paths: ObjectPathMapper;
   private readonly signer: FilesystemUrlSigner;
+  private readonly directories = new KnownDirectories();
+  private readonly temporaryTokens = new TemporaryTokens();
 
   constructor(config: FilesystemStorageConfig, signer?: FilesystemUrlSigner) {
     super();
@@ -103,30 +108,19 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     options: PutObjectOptions,
     mode: 'replace' | 'if-absent',
   ): Promise<boolean> {
-    const token = randomBytes(8).toString('hex');
+    const token = this.temporaryTokens.next();
     const dataTemporary = this.paths.temporaryPath(paths, token, 'data');
     const metaTemporary = this.paths.temporaryPath(paths, token, 'meta');
-    const source = toReadable(body);
     try {
-      await mkdir(paths.directory, { recursive: true }).catch((error: unknown) => {
+      await this.directories.ensure(paths.directory).catch((error: unknown) => {
         throw systemErrorCode(error) === 'EEXIST' || systemErrorCode(error) === 'ENOTDIR'
           ? keyConflict(key)
           : error;
       });
-      const verifier = new ChecksumVerifyingStream(options);
-      // The verifier fails the pipeline before it ends on a wrong size or hash; the temporary file is then
-      // removed below and nothing is published.
-      await writeNewFileDurably(
-        dataTemporary,
-        pipeline(source, verifier, () => {
-          // Errors reach writeNewFileDurably through `verifier`.
-        }),
-      );
-      const metadata: ObjectMetadata = {
-        contentType: options.contentType,
-        sha256: options.sha256,
-        size: verifier.byteCount,
-      };
+      const size = Buffer.isBuffer(body)
+        ? await this.writeBuffer(paths, dataTemporary, body, options)
+        : await this.writeStream(dataTemporary, body, options);
+      const metadata: ObjectMetadata = { contentType: options.contentType, sha256: options.sha256, size };
       await writeNewJsonFileDurably(metaTemporary, metadata);
       const created =
         mode === 'replace'
@@ -135,12 +129,56 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       if (created) await syncDirectory(paths.directory);
       return created;
     } catch (error) {
-      if (!source.destroyed) source.destroy();
+      if (!Buffer.isBuffer(body) && !body.destroyed) body.destroy();
+      if (systemErrorCode(error) === 'ENOENT') this.directories.forget(paths.directory);
       if (systemErrorCode(error) === 'EISDIR') throw keyConflict(key);
       throw mapFilesystemError(error, 'put', key);
     } finally {
       await Promise.all([removeIfPresent(dataTemporary), removeIfPresent(metaTemporary)]);
     }
+  }
+
+  /**
+   * A body in memory (every tile) is checked before anything touches the disk and written in one call:
+   * no stream, no pipeline. Returns its size in bytes.
+   */
+  private async writeBuffer(
+    paths: ObjectPaths,
+    dataTemporary: string,
+    body: Buffer,
+    options: PutObjectOptions,
+  ): Promise<number> {
+    if (options.size !== undefined && body.length !== options.size) {
+      throw sizeMismatch(options.size, String(body.length));
+    }
+    const actual = createHash('sha256').update(body).digest('hex');
+    if (actual !== options.sha256) throw checksumMismatch(options.sha256, actual);
+    try {
+      await writeNewBufferDurably(dataTemporary, body);
+    } catch (error) {
+      // The directory was remembered but is gone (removed behind the driver's back): create it again once.
+      if (systemErrorCode(error) !== 'ENOENT') throw error;
+      this.directories.forget(paths.directory);
+      await this.directories.ensure(paths.directory);
+      await writeNewBufferDurably(dataTemporary, body);
+    }
+    return body.length;
+  }
+
+  /** A stream is hashed while written; the verifier fails the write before the end on a wrong size or hash. */
+  private async writeStream(
+    dataTemporary: string,
+    body: Readable,
+    options: PutObjectOptions,
+  ): Promise<number> {
+    const verifier = new ChecksumVerifyingStream(options);
+    await writeNewFileDurably(
+      dataTemporary,
+      pipeline(body, verifier, () => {
+        // Errors reach writeNewFileDurably through `verifier`.
+      }),
+    );
+    return verifier.byteCount;
   }
 
   /**
