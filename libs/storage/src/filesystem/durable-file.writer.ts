@@ -1,5 +1,5 @@
 import { close, fdatasync, fsync, open, write } from 'node:fs';
-import { open as openHandle, unlink } from 'node:fs/promises';
+import { open as openHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** File mode rw-r--r--. */
@@ -84,14 +84,4 @@ export function syncDirectory(directory: string): Promise<void> {
       });
     });
   });
-}
-
-/** Missing files and paths through a non-directory (a key conflict) count as removed. */
-export async function removeIfPresent(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-  }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { link, lstat, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { rangeLength, resolveByteRange } from '../byte-range';
 import { checksumMismatch, ChecksumVerifyingStream, sizeMismatch } from '../checksum-verifying.stream';
@@ -21,7 +22,6 @@ import type { FilesystemStorageConfig } from '../storage.config';
 import { StorageError, StorageErrorCode } from '../storage.error';
 import { discardBody, readAll } from '../stream-bytes';
 import {
-  removeIfPresent,
   syncDirectory,
   writeNewBufferDurably,
   writeNewFileDurably,
@@ -29,6 +29,7 @@ import {
 } from './durable-file.writer';
 import { KnownDirectories } from './known-directories';
 import { TemporaryTokens } from './temporary-tokens';
+import { linkEntry, lstatIfPresent, removeIfPresent, renameEntry } from './write-path-calls';
 import { mapFilesystemError, systemErrorCode } from './filesystem-error.mapper';
 import { walkObjects } from './filesystem-object.lister';
 import { FilesystemUrlSigner } from './filesystem-url.signer';
@@ -191,8 +192,8 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     dataTemporary: string,
     metaTemporary: string,
   ): Promise<boolean> {
-    await rename(metaTemporary, paths.meta);
-    await rename(dataTemporary, paths.data);
+    await renameEntry(metaTemporary, paths.meta);
+    await renameEntry(dataTemporary, paths.data);
     return true;
   }
 
@@ -207,33 +208,32 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     metaTemporary: string,
   ): Promise<boolean> {
     try {
-      await link(metaTemporary, paths.meta);
+      await linkEntry(metaTemporary, paths.meta);
     } catch (error) {
       if (systemErrorCode(error) !== 'EEXIST') throw error;
       if (await this.dataExists(key, paths)) return false;
       // A sidecar without its object: left by a crash, or a racing writer is between its two steps.
-      await rename(metaTemporary, paths.meta);
+      await renameEntry(metaTemporary, paths.meta);
     }
     try {
-      await link(dataTemporary, paths.data);
+      await linkEntry(dataTemporary, paths.data);
       return true;
     } catch (error) {
       if (systemErrorCode(error) !== 'EEXIST') throw error;
-      if ((await lstat(paths.data)).isDirectory()) throw keyConflict(key);
+      if ((await lstatIfPresent(paths.data))?.isDirectory() === true) throw keyConflict(key);
       return false;
     }
   }
 
   private async dataExists(key: string, paths: ObjectPaths): Promise<boolean> {
+    let details: Stats | undefined;
     try {
-      const details = await lstat(paths.data);
-      if (details.isDirectory()) throw keyConflict(key);
-      return true;
+      details = await lstatIfPresent(paths.data);
     } catch (error) {
-      const code = systemErrorCode(error);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
       throw mapFilesystemError(error, 'stat', key);
     }
+    if (details?.isDirectory() === true) throw keyConflict(key);
+    return details !== undefined;
   }
 
   private async readMetadata(paths: ObjectPaths): Promise<ObjectMetadata | undefined> {
