@@ -123,6 +123,7 @@ export const bench: BenchDefinition = {
         seederEnv: parsed.seederEnv,
         logDirectory: parsed.logDirectory,
         profileDirectory: parsed.profileDirectory,
+        inFlightDirectory: parsed.inFlightDirectory,
       };
       for (const scenario of parsed.scenarios) {
         const outcome = await runScenario(context, area, scenario, effectiveRuns, parsed.contenders);

@@ -14,13 +14,19 @@ export class MapOfflineApps {
 
   /**
    * `logDirectory`: write each app's whole output to `<app>-<runLabel>.log` there; `profileDirectory`: run
-   * the seeder with --cpu-prof (V8 writes a .cpuprofile there when it stops).
+   * the seeder with --cpu-prof (V8 writes a .cpuprofile there when it stops); `inFlight`: preload
+   * in-flight.probe into the seeder, logging its upstream requests in flight to `<file>` every second.
    */
   static async start(
     env: Record<string, string>,
-    options: { logDirectory?: string; profileDirectory?: string; runLabel: string },
+    options: {
+      logDirectory?: string;
+      profileDirectory?: string;
+      inFlight?: { file: string; limit: number };
+      runLabel: string;
+    },
   ): Promise<MapOfflineApps> {
-    const { logDirectory, profileDirectory, runLabel } = options;
+    const { logDirectory, profileDirectory, inFlight, runLabel } = options;
     const logFile = (app: string): string | undefined =>
       logDirectory === undefined ? undefined : join(logDirectory, `${app}-${runLabel}.log`);
     const gateway = startChild(process.execPath, [builtAppEntry('gateway')], {
@@ -29,8 +35,13 @@ export class MapOfflineApps {
     });
     const profile =
       profileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
-    const seeder = startChild(process.execPath, [...profile, builtAppEntry('tile-seeder')], {
-      env,
+    const probe = inFlight === undefined ? [] : ['--require', join(__dirname, 'in-flight.probe.js')];
+    const probeEnv =
+      inFlight === undefined
+        ? {}
+        : { BENCH_IN_FLIGHT_LOG: inFlight.file, BENCH_IN_FLIGHT_LIMIT: String(inFlight.limit) };
+    const seeder = startChild(process.execPath, [...profile, ...probe, builtAppEntry('tile-seeder')], {
+      env: { ...env, ...probeEnv },
       logFile: logFile('tile-seeder'),
     });
     try {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signDevelopmentToken } from '@map-offline/auth';
@@ -62,11 +62,19 @@ export async function runMapOfflineSeeder(
       : { STORAGE_DRIVER: 's3', S3_BUCKET: bucket?.name ?? '' }),
     ...context.seederEnv,
   };
+  const runLabel = `${storage}-c${concurrency}-${Date.now()}`;
+  const inFlight =
+    context.inFlightDirectory === undefined
+      ? undefined
+      : { file: join(context.inFlightDirectory, `in-flight-${runLabel}.log`), limit: concurrency };
+  if (context.inFlightDirectory !== undefined) await mkdir(context.inFlightDirectory, { recursive: true });
   const apps = await MapOfflineApps.start(env, {
     logDirectory: context.logDirectory,
     profileDirectory: context.profileDirectory,
-    runLabel: `${storage}-c${concurrency}-${Date.now()}`,
+    inFlight,
+    runLabel,
   });
+  if (inFlight !== undefined) console.log(`  in-flight log: ${inFlight.file}`);
   try {
     const organisationId = randomUUID();
     const token = await signDevelopmentToken({ organisationId, scopes: ['admin'], subject: 'bench' });

@@ -9,6 +9,7 @@ export interface SeedBenchArguments {
   seederEnv: Record<string, string>;
   logDirectory?: string;
   profileDirectory?: string;
+  inFlightDirectory?: string;
 }
 
 export const SEED_BENCH_USAGE = `seed bench arguments:
@@ -17,7 +18,8 @@ export const SEED_BENCH_USAGE = `seed bench arguments:
   --contender WHO         ours | baseline | both (default both)
   --env NAME=value        an extra variable for the gateway and seeder, e.g. --env WORKER_CONCURRENCY=16
   --log-dir DIR           keep the whole output of every gateway and seeder run in DIR (e.g. with --env LOG_LEVEL=debug)
-  --profile DIR           run each seeder with node --cpu-prof, writing its .cpuprofile to DIR`;
+  --profile DIR           run each seeder with node --cpu-prof, writing its .cpuprofile to DIR
+  --in-flight-log DIR     log each seeder's upstream requests in flight, loop delay and CPU per second to DIR`;
 
 /** Parses what run.ts leaves after `seed` and --runs; throws with the usage on anything unknown. */
 export function parseSeedBenchArguments(args: readonly string[]): SeedBenchArguments {
@@ -61,6 +63,9 @@ export function parseSeedBenchArguments(args: readonly string[]): SeedBenchArgum
       }
       case '--profile':
         parsed.profileDirectory = value();
+        break;
+      case '--in-flight-log':
+        parsed.inFlightDirectory = value();
         break;
       case '--log-dir':
         parsed.logDirectory = value();

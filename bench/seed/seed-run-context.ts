@@ -17,4 +17,6 @@ export interface SeedRunContext {
   logDirectory?: string;
   /** --profile: where the seeder of every run writes a V8 CPU profile */
   profileDirectory?: string;
+  /** --in-flight-log: where the seeder of every run logs its upstream requests in flight, per second */
+  inFlightDirectory?: string;
 }
