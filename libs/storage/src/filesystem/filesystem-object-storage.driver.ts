@@ -112,6 +112,8 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     const token = this.temporaryTokens.next();
     const dataTemporary = this.paths.temporaryPath(paths, token, 'data');
     const metaTemporary = this.paths.temporaryPath(paths, token, 'meta');
+    // Renamed into place, the temporaries are gone: no unlink calls to make (linked ones still need them).
+    let temporariesRenamed = false;
     try {
       await this.directories.ensure(paths.directory).catch((error: unknown) => {
         throw systemErrorCode(error) === 'EEXIST' || systemErrorCode(error) === 'ENOTDIR'
@@ -123,10 +125,13 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
         : await this.writeStream(dataTemporary, body, options);
       const metadata: ObjectMetadata = { contentType: options.contentType, sha256: options.sha256, size };
       await writeNewJsonFileDurably(metaTemporary, metadata);
-      const created =
-        mode === 'replace'
-          ? await this.publishReplacing(paths, dataTemporary, metaTemporary)
-          : await this.publishIfAbsent(key, paths, dataTemporary, metaTemporary);
+      let created: boolean;
+      if (mode === 'replace') {
+        created = await this.publishReplacing(paths, dataTemporary, metaTemporary);
+        temporariesRenamed = true;
+      } else {
+        created = await this.publishIfAbsent(key, paths, dataTemporary, metaTemporary);
+      }
       if (created) await syncDirectory(paths.directory);
       return created;
     } catch (error) {
@@ -135,7 +140,9 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       if (systemErrorCode(error) === 'EISDIR') throw keyConflict(key);
       throw mapFilesystemError(error, 'put', key);
     } finally {
-      await Promise.all([removeIfPresent(dataTemporary), removeIfPresent(metaTemporary)]);
+      if (!temporariesRenamed) {
+        await Promise.all([removeIfPresent(dataTemporary), removeIfPresent(metaTemporary)]);
+      }
     }
   }
 

@@ -44,6 +44,15 @@ describe('filesystem driver write path (buffers)', () => {
     await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['one', 'one~meta.json']);
   });
 
+  it('put renames both files into place and leaves nothing else', async () => {
+    const bytes = Buffer.from('replaced tile');
+    const options = { contentType: 'image/png', sha256: sha256(bytes) };
+    await driver.put('blobs/ab/cd/two', bytes, options);
+    await driver.put('blobs/ab/cd/two', bytes, options);
+    await expect(readFile(join(root, 'blobs/ab/cd/two'))).resolves.toEqual(bytes);
+    await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['two', 'two~meta.json']);
+  });
+
   it('refuses a wrong hash or size before writing anything', async () => {
     const bytes = Buffer.from('tile bytes');
     await expect(
