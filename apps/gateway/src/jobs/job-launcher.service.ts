@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, LessThan, Not } from 'typeorm';
 import { DomainError, DomainErrorCode, JobItem } from '@map-offline/contracts';
 import { JobRunEntity } from '@map-offline/entities';
 import { AppLogger } from '@map-offline/observability';
@@ -60,13 +60,18 @@ export class JobLauncher implements OnApplicationBootstrap, OnApplicationShutdow
   async reconcile(): Promise<number> {
     try {
       const stale = await this.dataSource.getRepository(JobRunEntity).find({
-        where: { state: 'queued', createdAt: LessThan(new Date(Date.now() - RECONCILE_AGE_MS)) },
+        // Sync batches are queued again by their own sweep; left out in the query, so a backlog of them
+        // cannot fill the page and starve the other kinds.
+        where: {
+          state: 'queued',
+          kind: Not('sync-batch'),
+          createdAt: LessThan(new Date(Date.now() - RECONCILE_AGE_MS)),
+        },
         order: { createdAt: 'ASC' },
         take: 200,
       });
-      const launchable = stale.filter((run) => run.kind !== 'sync-batch');
-      for (const run of launchable) await this.producer.enqueue(jobFor(run), { jobId: jobIdFor(run) });
-      return launchable.length;
+      for (const run of stale) await this.producer.enqueue(jobFor(run), { jobId: jobIdFor(run) });
+      return stale.length;
     } catch (error) {
       this.logger.debug({ err: error }, 'reconcile skipped: a dependency is unavailable');
       return 0;
