@@ -15,7 +15,7 @@ import {
   TestWorld,
   tokenFor,
 } from '@map-offline/testing';
-import { SyncApi, toChangeInput } from '../sync/support/sync-api';
+import { LayerView, SyncApi, toChangeInput } from '../sync/support/sync-api';
 import { fieldDevice, POINT, SYNC_SCOPES } from '../sync/support/sync-world';
 
 jest.setTimeout(300_000);
@@ -104,21 +104,29 @@ describe('PostgreSQL down and back (issue 7)', () => {
       prefix: world.queuePrefix,
     });
 
-    const layer = await api.createLayer({
-      name: 'survey',
-      conflictPolicy: 'AUTO_MERGE',
-      deleteRule: 'REVIEW',
-    });
+    // One layer per batch: a merge takes every queued batch of its layer as one group, so batches of one
+    // layer could all commit together before the outage; separate layers merge a few at a time.
+    const layers: LayerView[] = [];
+    for (let index = 0; index < BATCHES; index += 1) {
+      layers.push(
+        await api.createLayer({
+          name: `survey ${index}`,
+          conflictPolicy: 'AUTO_MERGE',
+          deleteRule: 'REVIEW',
+        }),
+      );
+    }
+    const layer = layers[0];
     const devices = ['tablet-a', 'tablet-b', 'phone-c'].map((id) => fieldDevice(id));
     const batches = Array.from({ length: BATCHES }, (_, index) => {
       const device = devices[index % devices.length];
       const changes = Array.from({ length: CHANGES_PER_BATCH }, (__, position) =>
         device.create(randomUUID(), POINT(36 + index / 100, -1 - position / 1000), { index, position }),
       );
-      return { batchId: randomUUID(), deviceId: device.id, changes };
+      return { layerId: layers[index].id, batchId: randomUUID(), deviceId: device.id, changes };
     });
     await Promise.all(
-      batches.map((batch) => api.push(layer.id, batch.deviceId, batch.batchId, batch.changes)),
+      batches.map((batch) => api.push(batch.layerId, batch.deviceId, batch.batchId, batch.changes)),
     );
 
     // Stop PostgreSQL as soon as the first merge has committed: the others are running or waiting.
@@ -185,9 +193,10 @@ describe('PostgreSQL down and back (issue 7)', () => {
     expect(duplicates.rows).toEqual([]);
     const logged = await sql.query<{ count: string }>(`SELECT count(*) FROM feature_change`);
     expect(Number(logged.rows[0].count)).toBe(BATCHES * CHANGES_PER_BATCH);
-    const features = await sql.query<{ count: string }>(`SELECT count(*) FROM feature WHERE layer_id = $1`, [
-      layer.id,
-    ]);
+    const features = await sql.query<{ count: string }>(
+      `SELECT count(*) FROM feature WHERE layer_id = ANY($1::uuid[])`,
+      [layers.map((entry) => entry.id)],
+    );
     expect(Number(features.rows[0].count)).toBe(BATCHES * CHANGES_PER_BATCH);
     // No merge spent its retry budget on the outage.
     await expect(mergeQueue.getJobCounts('failed')).resolves.toEqual({ failed: 0 });
