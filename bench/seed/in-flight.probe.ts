@@ -10,8 +10,8 @@ import { appendFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
 
-/** milliseconds per reported window */
-const WINDOW_MS = 1000;
+/** milliseconds per reported window; BENCH_IN_FLIGHT_WINDOW_MS shortens it to see short stalls */
+const WINDOW_MS = Number(process.env.BENCH_IN_FLIGHT_WINDOW_MS ?? '1000');
 
 const logFile = process.env.BENCH_IN_FLIGHT_LOG;
 const limit = Number(process.env.BENCH_IN_FLIGHT_LIMIT ?? '0');

@@ -67,7 +67,9 @@ export async function runMapOfflineSeeder(
     context.inFlightDirectory === undefined
       ? undefined
       : { file: join(context.inFlightDirectory, `in-flight-${runLabel}.log`), limit: concurrency };
-  if (context.inFlightDirectory !== undefined) await mkdir(context.inFlightDirectory, { recursive: true });
+  for (const directory of [context.inFlightDirectory, context.logDirectory]) {
+    if (directory !== undefined) await mkdir(directory, { recursive: true });
+  }
   const apps = await MapOfflineApps.start(env, {
     logDirectory: context.logDirectory,
     profileDirectory: context.profileDirectory,

@@ -34,6 +34,7 @@ export class SeedBatchJob {
 
   @JobHandler('seed-batch')
   async run(payload: SeedBatchPayload, context: JobContext): Promise<Record<string, unknown>> {
+    const startedAt = performance.now();
     const { run, region, source } = await this.records.load(
       payload.organisationId,
       payload.jobRunId,
@@ -72,6 +73,7 @@ export class SeedBatchJob {
           replacedBlobs: report.replacedBlobs.length,
           blobsCollected,
         },
+        handlerMs: Math.round(performance.now() - startedAt),
       },
       'batch done',
     );

@@ -29,6 +29,8 @@ export interface BatchReport {
   /** blobs rewritten tiles no longer use (garbage-collection candidates, committed already) */
   replacedBlobs: string[];
   finished: boolean;
+  /** wall milliseconds per step, for the debug log: where a slow batch spent its time */
+  phaseMs: { lookup: number; fetch: number; hash: number; upload: number; commit: number };
 }
 
 interface PreparedTile {
@@ -62,12 +64,14 @@ export class TileBatchSeeder {
     lastAttempt: boolean,
     signal?: AbortSignal,
   ): Promise<BatchReport> {
+    const phases = new PhaseStopwatch();
     const tiles = [...this.plans.planFor(region).tilesAt(payload.zoom, payload.offset, payload.count)];
     const xs = tiles.map((tile) => tile.x);
     const ys = tiles.map((tile) => tile.y);
     const indexed = await this.tileIndex.findTiles(source.id, region.id, payload.zoom, xs, ys);
     const refreshOlderThan = payload.refreshOlderThan ? new Date(payload.refreshOlderThan) : undefined;
     const plan = classifyBatch(tiles, indexed, refreshOlderThan);
+    const lookupMs = phases.lap();
 
     const results =
       plan.toFetch.length === 0
@@ -79,7 +83,9 @@ export class TileBatchSeeder {
             signal,
           });
 
+    const fetchMs = phases.lap();
     const prepared = await this.prepare(results, source);
+    const hashMs = phases.lap();
     const report = this.emptyReport(tiles.length, plan.settled.length);
     const writes: TileWrite[] = [];
     const confirmed: { x: number; y: number; etag: string | null; expiresAt: Date | null }[] = [];
@@ -120,6 +126,7 @@ export class TileBatchSeeder {
     }
 
     const newBlobs = await this.uploadNewBlobs([...prepared.values()], report);
+    const uploadMs = phases.lap();
     report.finished = report.failuresToRetry.length === 0;
     const committed = await this.tileIndex.commitBatch({
       jobRunId: payload.jobRunId,
@@ -133,6 +140,13 @@ export class TileBatchSeeder {
       finishedBatch: report.finished ? { key: batchKey(payload), units: tiles.length } : undefined,
     });
     report.replacedBlobs = committed.replacedBlobs;
+    report.phaseMs = {
+      lookup: lookupMs,
+      fetch: fetchMs,
+      hash: hashMs,
+      upload: uploadMs,
+      commit: phases.lap(),
+    };
     this.record(report);
     return report;
   }
@@ -207,6 +221,7 @@ export class TileBatchSeeder {
       failuresToRetry: [],
       replacedBlobs: [],
       finished: false,
+      phaseMs: { lookup: 0, fetch: 0, hash: 0, upload: 0, commit: 0 },
     };
   }
 
@@ -217,6 +232,18 @@ export class TileBatchSeeder {
     this.metrics.tilesFetched.inc({ outcome: 'not_modified' }, report.notModified);
     this.metrics.tilesFetched.inc({ outcome: 'failed' }, report.failed);
     this.metrics.blobsUploaded.inc(report.uploaded);
+  }
+}
+
+/** Wall time between successive laps, whole milliseconds. */
+class PhaseStopwatch {
+  private last = performance.now();
+
+  lap(): number {
+    const now = performance.now();
+    const elapsed = Math.round(now - this.last);
+    this.last = now;
+    return elapsed;
   }
 }
 
