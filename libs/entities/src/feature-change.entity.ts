@@ -39,7 +39,7 @@ export class FeatureChangeEntity {
   @Column({ type: 'varchar', length: 8 })
   op!: Change['op'];
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   clock!: VectorClock;
 
   /** encoded HLC; plain string order is time order */
@@ -47,16 +47,16 @@ export class FeatureChangeEntity {
   hlc!: string;
 
   /** the validated change as applied */
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   change!: Change;
 
   @Column({ type: 'varchar', length: 16 })
   outcome!: LoggedChangeOutcome;
 
-  @Column({ type: 'jsonb', default: () => "'[]'" })
+  @Column({ type: 'json', default: () => "'[]'" })
   mergedFields!: FieldName[];
 
-  @Column({ type: 'jsonb', default: () => "'[]'" })
+  @Column({ type: 'json', default: () => "'[]'" })
   discardedFields!: FieldName[];
 
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })

@@ -24,7 +24,7 @@ export class FeatureEntity {
    * libs/crdt FeatureState; null only inside the merge transaction that creates the row (the row is
    * inserted first so that it can be locked like an existing one).
    */
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   state!: FeatureState | null;
 
   /** the tombstone in force */
@@ -37,10 +37,10 @@ export class FeatureEntity {
   geometry!: Geometry | null;
 
   /** the property values in force */
-  @Column({ type: 'jsonb', default: () => "'{}'" })
+  @Column({ type: 'json', default: () => "'{}'" })
   properties!: Record<string, JsonValue>;
 
-  @Column({ type: 'jsonb', default: () => "'{}'" })
+  @Column({ type: 'json', default: () => "'{}'" })
   versionVector!: VectorClock;
 
   /** open conflicts in the state */

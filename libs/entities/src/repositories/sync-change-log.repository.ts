@@ -110,9 +110,9 @@ export class SyncChangeLogRepository {
                                    clock, hlc, change, outcome, merged_fields, discarded_fields, conflict_ids)
        SELECT $1, $2, r.feature_id, r.batch_id, r.change_index, r.device_id, r.op, r.clock, r.hlc, r.change,
               r.outcome, r.merged_fields, r.discarded_fields, r.conflict_ids
-         FROM sequence_lock, jsonb_to_recordset($3::jsonb) AS r(position integer, batch_id uuid, feature_id uuid,
-              change_index integer, device_id varchar, op varchar, clock jsonb, hlc varchar, change jsonb,
-              outcome varchar, merged_fields jsonb, discarded_fields jsonb, conflict_ids uuid[])
+         FROM sequence_lock, json_to_recordset($3::json) AS r(position integer, batch_id uuid, feature_id uuid,
+              change_index integer, device_id varchar, op varchar, clock json, hlc varchar, change json,
+              outcome varchar, merged_fields json, discarded_fields json, conflict_ids uuid[])
         ORDER BY r.position
        RETURNING sequence, batch_id, change_index`,
       [organisationId, layerId, JSON.stringify(records), LAYER_SEQUENCE_LOCK_CLASS],

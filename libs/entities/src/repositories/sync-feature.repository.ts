@@ -84,7 +84,7 @@ export class SyncFeatureRepository {
             ORDER BY f.id
               FOR UPDATE OF f
          )
-         SELECT id, NULL::bigint AS sequence, NULL::jsonb AS state, false AS known FROM created
+         SELECT id, NULL::bigint AS sequence, NULL::json AS state, false AS known FROM created
          UNION ALL
          SELECT id, sequence, state, COALESCE(known, false) FROM locked`,
         [layerId, organisationId, sorted, knownSequences],
@@ -144,15 +144,17 @@ export class SyncFeatureRepository {
       open_conflicts: write.openConflicts,
       sequence: write.sequence,
     }));
+    // json in, json columns: PostgreSQL checks the text once instead of building jsonb trees (see the
+    // 1764500000000 migration); the geometry's GeoJSON goes to PostGIS as text.
     await manager.query(
       `UPDATE feature AS f
           SET state = r.state, deleted = r.deleted, properties = r.properties,
               version_vector = r.version_vector, open_conflicts = r.open_conflicts, sequence = r.sequence,
-              geometry = CASE WHEN r.geometry IS NULL OR r.geometry = 'null'::jsonb THEN NULL
+              geometry = CASE WHEN r.geometry IS NULL OR r.geometry::text = 'null' THEN NULL
                               ELSE ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry::text), 4326)) END,
               updated_at = now()
-         FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, state jsonb, deleted boolean, geometry jsonb,
-              properties jsonb, version_vector jsonb, open_conflicts integer, sequence bigint)
+         FROM json_to_recordset($2::json) AS r(id uuid, state json, deleted boolean, geometry json,
+              properties json, version_vector json, open_conflicts integer, sequence bigint)
         WHERE f.layer_id = $1 AND f.id = r.id`,
       [layerId, JSON.stringify(records)],
     );
