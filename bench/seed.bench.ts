@@ -8,11 +8,19 @@ import { ContenderResult } from './seed/contender-result';
 import { FixtureServerProcess } from './seed/fixture-server.process';
 import { runMapOfflineSeeder } from './seed/map-offline-seeder.run';
 import { assertMapproxyInstalled, runMapproxySeed } from './seed/mapproxy-seed.run';
+import { runBareFetchLoop } from './seed/bare-fetch-loop.run';
 import { runRawFetchPut } from './seed/raw-fetch-put.run';
 import { createStackS3Client } from './seed/scratch-bucket';
 import { areaTileCount, FULL_AREA, QUICK_AREA, SeedArea } from './seed/seed-area';
 import { parseSeedBenchArguments } from './seed/seed-bench-arguments';
-import { baselineName, describeRun, printScenario, printTargets, ScenarioOutcome } from './seed/seed-report';
+import {
+  baselineName,
+  CEILING_NAME,
+  describeRun,
+  printScenario,
+  printTargets,
+  ScenarioOutcome,
+} from './seed/seed-report';
 import type { SeedRunContext } from './seed/seed-run-context';
 import type { SeedScenario } from './seed/seed-scenarios';
 
@@ -44,7 +52,7 @@ async function runScenario(
   contenders: { ours: boolean; baseline: boolean },
 ): Promise<ScenarioOutcome> {
   await context.fixture.setLatency(scenario.latencyMs);
-  const outcome: ScenarioOutcome = { scenario, ours: [], baseline: [] };
+  const outcome: ScenarioOutcome = { scenario, ours: [], baseline: [], ceiling: [] };
   const ours = async (): Promise<void> => {
     const result = await runMapOfflineSeeder(context, area, scenario.storage, scenario.concurrency);
     console.log(describeRun('ours', result));
@@ -66,6 +74,12 @@ async function runScenario(
       if ((contender === ours && contenders.ours) || (contender === baseline && contenders.baseline)) {
         await contender();
       }
+    }
+    // At a latency the bound is concurrency / latency; the bare loop shows how close this machine gets.
+    if (scenario.latencyMs > 0) {
+      const result = await runBareFetchLoop(context, area, scenario.concurrency);
+      console.log(describeRun(CEILING_NAME, result));
+      outcome.ceiling.push(result);
     }
   }
   return outcome;

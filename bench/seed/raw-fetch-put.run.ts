@@ -40,7 +40,7 @@ export async function runRawFetchPut(
       while (next < tiles.length) {
         const tile = tiles[next];
         next += 1;
-        const bytes = await fetchTile(upstream, origin, tile);
+        const bytes = await fetchFixtureTile(upstream, origin, tile);
         await s3.send(
           new PutObjectCommand({
             Bucket: bucket.name,
@@ -78,7 +78,8 @@ export async function runRawFetchPut(
   }
 }
 
-async function fetchTile(agent: Agent, origin: string, tile: TileCoord): Promise<Buffer> {
+/** One tile from the fixture's PNG style; anything but a 200 fails the run. */
+export async function fetchFixtureTile(agent: Agent, origin: string, tile: TileCoord): Promise<Buffer> {
   const response = await agent.request({
     origin,
     path: `/basic/${tile.z}/${tile.x}/${tile.y}.png`,

@@ -8,7 +8,11 @@ export interface ScenarioOutcome {
   scenario: SeedScenario;
   ours: ContenderResult[];
   baseline: ContenderResult[];
+  /** the bare GET loop at the same concurrency (scenarios with latency only) */
+  ceiling: ContenderResult[];
 }
+
+export const CEILING_NAME = 'bare GET loop';
 
 /** The figures of one contender over its runs: medians, and the highest RSS of any run. */
 export interface ContenderSummary {
@@ -102,6 +106,16 @@ export function printScenario(outcome: ScenarioOutcome, expectedTiles: number): 
       : '-';
   row('ours', ours, ratio);
   row(baselineName(scenario), baseline, '1x');
+  const ceiling = summarise(outcome.ceiling);
+  if (ceiling !== undefined) {
+    row(
+      CEILING_NAME,
+      ceiling,
+      baseline === undefined
+        ? '-'
+        : `${(ceiling.medianTilesPerSecond / baseline.medianTilesPerSecond).toFixed(2)}x`,
+    );
+  }
   console.log(
     `\n${scenario.id}: ${scenario.storage}, fixture latency ${scenario.latencyMs} ms, concurrency ${scenario.concurrency}` +
       (bound === undefined ? '' : ` (latency bound ${rate(bound)} tiles/s)`),
@@ -142,10 +156,14 @@ export function printTargets(outcomes: readonly ScenarioOutcome[]): void {
         scenario.baseline === 'raw-fetch-put' &&
         baseline !== undefined &&
         baseline.medianTilesPerSecond < wanted;
+      const ceiling = summarise(outcome.ceiling);
       rows.push([
         scenario.id,
         `>= ${percent(TARGETS.latencyBoundShare)} of latency bound (${rate(wanted)}/s)`,
-        `${rate(ours.medianTilesPerSecond)}/s (${percent(ours.medianTilesPerSecond / bound)})`,
+        `${rate(ours.medianTilesPerSecond)}/s (${percent(ours.medianTilesPerSecond / bound)})` +
+          (ceiling === undefined
+            ? ''
+            : `; ${CEILING_NAME} ${rate(ceiling.medianTilesPerSecond)}/s (${percent(ceiling.medianTilesPerSecond / bound)})`),
         ours.medianTilesPerSecond >= wanted
           ? 'met'
           : ceilingBelow
