@@ -33,7 +33,11 @@ export function joinApplied(...sets: readonly AppliedChanges[]): AppliedChanges 
 }
 
 export function appliedFromDot(dot: Dot): AppliedChanges {
-  return joinApplied({ vector: {}, dots: [dot] });
+  // A device's first change of the feature is contiguous from 1; any later one waits as a dot. The
+  // computed key defines an own property (device ids cannot be `__proto__` anyway).
+  if (dot.counter === 1) return { vector: { [dot.deviceId]: 1 }, dots: [] };
+  if (dot.counter < 1) return { vector: {}, dots: [] };
+  return { vector: {}, dots: [{ deviceId: dot.deviceId, counter: dot.counter }] };
 }
 
 export function hasApplied(applied: AppliedChanges, dot: Dot): boolean {

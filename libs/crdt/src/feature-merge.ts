@@ -14,8 +14,15 @@ import {
   GEOMETRY_FIELD,
   propertyField,
 } from './feature-state';
-import { buildRegister, compareWrites, distinctValueCount, joinWrites, writesOf } from './field-register';
-import { JsonValue, canonicalJson, cloneJson } from './json-value';
+import {
+  buildRegister,
+  compareWrites,
+  distinctValueCount,
+  joinWrites,
+  rememberValueText,
+  writesOf,
+} from './field-register';
+import { JsonValue, canonicalJson } from './json-value';
 import { DeleteRule, FieldPolicy, MergePolicy, effectiveDeleteRule } from './merge-policy';
 import {
   VectorClock,
@@ -32,7 +39,7 @@ export function stateFromChange(change: Change, policy: MergePolicy): FeatureSta
   // Values are copied once here, so a caller that reuses its change objects cannot alter a state.
   const clock = copyClock(change.clock);
   const write = <V>(value: V): FieldWrite<V> => ({
-    value: cloneJson(value),
+    value: cloneValue(value),
     clock,
     hlc: change.hlc,
     deviceId: change.deviceId,
@@ -58,6 +65,18 @@ export function stateFromChange(change: Change, policy: MergePolicy): FeatureSta
   if (change.layerId !== undefined) state.layerId = change.layerId;
   if (geometry !== undefined) state.geometry = geometry;
   return finalizeState(state, policy);
+}
+
+/**
+ * Deep copy through canonical JSON (like cloneJson), keeping the canonical text as the copy's value
+ * key: the merge compares it right away, and computing it again was a second walk of every geometry.
+ */
+function cloneValue<V>(value: V): V {
+  if (value === null || typeof value !== 'object') return value;
+  const text = canonicalJson(value);
+  const copy = JSON.parse(text) as V & object;
+  rememberValueText(copy, text);
+  return copy;
 }
 
 /**

@@ -16,6 +16,11 @@ export function valueKeyOf(write: FieldWrite<unknown>): string {
   return key;
 }
 
+/** Records the canonical text of an object value that was just built from that text (a clone). */
+export function rememberValueText(value: object, canonicalText: string): void {
+  valueKeys.set(value, `value:${canonicalText}`);
+}
+
 // Values and clocks are never mutated once in a state (every function here builds new objects
 // around them), so the canonical text of an object value is cached by identity: geometries are
 // compared on every merge.
@@ -30,6 +35,7 @@ function clockKeyOf(write: FieldWrite<unknown>): string {
  * then clock and value, which only matter for a malformed device that reused a clock.
  */
 export function compareWrites(a: FieldWrite<unknown>, b: FieldWrite<unknown>): number {
+  if (a === b) return 0;
   return (
     compareStrings(a.hlc, b.hlc) ||
     compareStrings(a.deviceId, b.deviceId) ||
@@ -101,6 +107,9 @@ const joined = new WeakSet<readonly FieldWrite<unknown>[]>();
 
 /** A register whose value in force is `winner`, keeping the other concurrent writes as candidates. */
 export function buildRegister<V>(writes: FieldWrite<V>[], winner: FieldWrite<V>): FieldRegister<V> {
+  // A lone write that is already a plain register (no candidates) is reused: an untouched field keeps
+  // the same object from state to state, so identity caches keep working and nothing is allocated.
+  if (writes.length === 1 && writes[0] === winner && !('candidates' in winner)) return winner;
   const register: FieldRegister<V> = toWrite(winner);
   if (writes.length > 1) register.candidates = writes;
   return register;

@@ -69,8 +69,12 @@ export function mergeClocks(...clocks: readonly VectorClock[]): VectorClock {
   // device synced). Returning the same canonical object also keeps the identity caches warm.
   if (clocks.length === 2) {
     const [left, right] = clocks;
-    if (isCanonicalClock(right) && covers(right, left)) return right;
-    if (isCanonicalClock(left) && covers(left, right)) return left;
+    const rightCanonical = isCanonicalClock(right);
+    if (rightCanonical && covers(right, left)) return right;
+    const leftCanonical = isCanonicalClock(left);
+    if (leftCanonical && covers(left, right)) return left;
+    const merged = leftCanonical && rightCanonical ? mergeCanonicalPair(left, right) : undefined;
+    if (merged !== undefined) return merged;
   }
   const merged = new Map<string, number>();
   for (const clock of clocks) {
@@ -79,6 +83,42 @@ export function mergeClocks(...clocks: readonly VectorClock[]): VectorClock {
     }
   }
   return fromEntries(merged);
+}
+
+/**
+ * Pointwise maximum of two canonical clocks by walking their sorted keys side by side: no map, no
+ * sort, one new object (concurrent edits take this path on every merge).
+ */
+function mergeCanonicalPair(left: VectorClock, right: VectorClock): VectorClock | undefined {
+  const leftKeys = Object.keys(left);
+  const rightKeys = Object.keys(right);
+  const merged: Record<string, number> = {};
+  let leftIndex = 0;
+  let rightIndex = 0;
+  while (leftIndex < leftKeys.length || rightIndex < rightKeys.length) {
+    const leftKey = leftKeys[leftIndex];
+    const rightKey = rightKeys[rightIndex];
+    let key: string;
+    let counter: number;
+    if (rightKey === undefined || (leftKey !== undefined && leftKey < rightKey)) {
+      key = leftKey;
+      counter = left[key];
+      leftIndex += 1;
+    } else if (leftKey === undefined || rightKey < leftKey) {
+      key = rightKey;
+      counter = right[key];
+      rightIndex += 1;
+    } else {
+      key = leftKey;
+      counter = Math.max(left[key], right[key]);
+      leftIndex += 1;
+      rightIndex += 1;
+    }
+    // An assignment to `__proto__` would set the prototype: such a clock takes the general path.
+    if (key === '__proto__') return undefined;
+    merged[key] = counter;
+  }
+  return merged;
 }
 
 /** The clock after `deviceId` makes one more change; strictly AFTER the input. */
@@ -139,7 +179,7 @@ export function assertVectorClock(
       `${entries.length} entries`,
     );
   }
-  const checked = new Map<string, number>();
+  const checked: [string, number][] = [];
   for (const [deviceId, counter] of entries) {
     assertDeviceId(deviceId, `${field} key ${JSON.stringify(deviceId)}`);
     if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0) {
@@ -150,9 +190,10 @@ export function assertVectorClock(
         counter,
       );
     }
-    checked.set(deviceId, counter);
+    checked.push([deviceId, counter]);
   }
-  return fromEntries(checked);
+  // Object keys are unique, so the pairs need no de-duplication.
+  return fromPairs(checked);
 }
 
 export function validateVectorClock(
@@ -186,7 +227,17 @@ export function copyClock(clock: VectorClock): VectorClock {
 
 /** Builds the canonical record; `Object.fromEntries` defines own properties, so no key reaches a prototype. */
 function fromEntries(entries: Map<string, number>): VectorClock {
-  const sorted = [...entries]
+  return fromPairs([...entries]);
+}
+
+/** The canonical record of [device id, counter] pairs; sorts only when they are not in order already. */
+function fromPairs(pairs: [string, number][]): VectorClock {
+  let ordered = true;
+  for (let index = 0; index < pairs.length && ordered; index += 1) {
+    ordered = pairs[index][1] > 0 && (index === 0 || pairs[index - 1][0] < pairs[index][0]);
+  }
+  if (ordered) return Object.fromEntries(pairs);
+  const sorted = pairs
     .filter(([, counter]) => counter > 0)
     .sort(([left], [right]) => compareStrings(left, right));
   return Object.fromEntries(sorted);
