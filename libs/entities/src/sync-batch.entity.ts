@@ -53,7 +53,7 @@ export class SyncBatchEntity {
   requestSha256!: string;
 
   /** the changes as pushed (device batches) or the resolution to apply */
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   changes!: unknown[];
 
   @Column({ type: 'integer' })
@@ -67,7 +67,7 @@ export class SyncBatchEntity {
   status!: SyncBatchStatus;
 
   /** one entry per change, in order; null until merged */
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   results!: ChangeResultRecord[] | null;
 
   @Column({ type: 'varchar', length: 2000, nullable: true })

@@ -3,6 +3,7 @@ import { OfflineEditSync1764200000000 } from './1764200000000-offline-edit-sync'
 import { OfflinePackages1764300000000 } from './1764300000000-offline-packages';
 import { SyncUncompressedStates1764400000000 } from './1764400000000-sync-uncompressed-states';
 import { SyncJsonColumns1764500000000 } from './1764500000000-sync-json-columns';
+import { SyncBatchJsonColumns1764600000000 } from './1764600000000-sync-batch-json-columns';
 
 // Every migration that ships, oldest first. TypeORM records applied ones in the migrations table.
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   OfflinePackages1764300000000,
   SyncUncompressedStates1764400000000,
   SyncJsonColumns1764500000000,
+  SyncBatchJsonColumns1764600000000,
 ];

@@ -96,7 +96,7 @@ export class SyncBatchRepository {
       `WITH batch AS (
          INSERT INTO sync_batch (organisation_id, id, kind, layer_id, device_id, request_sha256, changes,
                                  change_count, rejections, status, job_run_id, requested_by, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, 'queued', $10, $11, now())
+         VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9::jsonb, 'queued', $10, $11, now())
          ON CONFLICT (organisation_id, id) DO NOTHING
          RETURNING id, job_run_id
        ), run AS (
@@ -259,8 +259,8 @@ export class SyncBatchRepository {
     }));
     await manager.query(
       `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(organisation_id varchar, id uuid, job_run_id uuid,
-                results jsonb, units integer, summary jsonb)
+         SELECT * FROM json_to_recordset($1::json) AS r(organisation_id varchar, id uuid, job_run_id uuid,
+                results json, units integer, summary jsonb)
        ), closed AS (
          UPDATE sync_batch AS b SET status = 'merged', results = input.results, merged_at = now()
            FROM input WHERE b.organisation_id = input.organisation_id AND b.id = input.id
