@@ -36,23 +36,23 @@ export class ConflictEntity {
   status!: ConflictStatus;
 
   /** every concurrent write of the field (the same on every server) */
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   candidates!: FieldWrite<unknown>[];
 
   /** MANUAL: the latest changes that did not see the write under review */
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   concurrentWith!: VectorClock[] | null;
 
   /** the writes already on this server when the conflicting change arrived */
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   serverWrites!: FieldWrite<unknown>[];
 
   /** the write of the change that opened the conflict, if it wrote the field */
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   deviceWrite!: FieldWrite<unknown> | null;
 
   /** the clock the device last synced (its common ancestor with the server), when it sent one */
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   baseClock!: VectorClock | null;
 
   /** server sequence of the change that opened it */
@@ -63,7 +63,7 @@ export class ConflictEntity {
   closedSequence!: string | null;
 
   /** who resolved it and how: { resolution, by, value | removed } */
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   resolution!: Record<string, unknown> | null;
 
   @CreateDateColumn({ type: 'timestamptz' })

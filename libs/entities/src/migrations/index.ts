@@ -4,6 +4,7 @@ import { OfflinePackages1764300000000 } from './1764300000000-offline-packages';
 import { SyncUncompressedStates1764400000000 } from './1764400000000-sync-uncompressed-states';
 import { SyncJsonColumns1764500000000 } from './1764500000000-sync-json-columns';
 import { SyncBatchJsonColumns1764600000000 } from './1764600000000-sync-batch-json-columns';
+import { SyncConflictJsonColumns1764700000000 } from './1764700000000-sync-conflict-json-columns';
 
 // Every migration that ships, oldest first. TypeORM records applied ones in the migrations table.
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SyncUncompressedStates1764400000000,
   SyncJsonColumns1764500000000,
   SyncBatchJsonColumns1764600000000,
+  SyncConflictJsonColumns1764700000000,
 ];

@@ -53,9 +53,9 @@ export class SyncConflictRepository {
                              concurrent_with, server_writes, device_write, base_clock, opened_sequence)
        SELECT r.id, r.organisation_id, r.layer_id, r.feature_id, r.field, r.kind, 'OPEN', r.candidates,
               r.concurrent_with, r.server_writes, r.device_write, r.base_clock, r.opened_sequence
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id varchar, layer_id uuid, feature_id uuid,
-              field varchar, kind varchar, candidates jsonb, concurrent_with jsonb, server_writes jsonb,
-              device_write jsonb, base_clock jsonb, opened_sequence bigint)
+         FROM json_to_recordset($1::json) AS r(id uuid, organisation_id varchar, layer_id uuid, feature_id uuid,
+              field varchar, kind varchar, candidates json, concurrent_with json, server_writes json,
+              device_write json, base_clock json, opened_sequence bigint)
         ORDER BY r.id
        ON CONFLICT (id) DO UPDATE SET status = 'OPEN', closed_sequence = NULL, closed_at = NULL`,
       [JSON.stringify(records)],
@@ -74,7 +74,7 @@ export class SyncConflictRepository {
       `UPDATE conflict AS c
           SET status = r.status, closed_sequence = r.closed_sequence, closed_at = now(),
               resolution = COALESCE(r.resolution, c.resolution)
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status varchar, closed_sequence bigint, resolution jsonb)
+         FROM json_to_recordset($1::json) AS r(id uuid, status varchar, closed_sequence bigint, resolution json)
         WHERE c.id = r.id`,
       [JSON.stringify(records)],
     );
