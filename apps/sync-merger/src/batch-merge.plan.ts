@@ -99,7 +99,6 @@ export function planMerge(input: MergePlanInput): MergePlan {
     plan.lastIndex.set(featureId, index);
     const afterConflicts = identify(input.layerId, featureId, applied.state);
     openConflicts.set(featureId, afterConflicts);
-    const idByField = new Map([...afterConflicts].map(([id, conflict]) => [conflict.field, id]));
     for (const [id, conflict] of afterConflicts) {
       if (beforeConflicts.has(id)) continue;
       const report = applied.conflicts.find((entry) => entry.field === conflict.field);
@@ -116,9 +115,14 @@ export function planMerge(input: MergePlanInput): MergePlan {
         resolution: decided && planned.resolution ? planned.resolution.record : null,
       });
     }
-    const conflictIds = applied.conflicts
-      .map((entry) => idByField.get(entry.field))
-      .filter((id): id is string => id !== undefined);
+    const conflictIds: string[] = [];
+    if (applied.conflicts.length > 0) {
+      const idByField = new Map([...afterConflicts].map(([id, conflict]) => [conflict.field, id]));
+      for (const entry of applied.conflicts) {
+        const id = idByField.get(entry.field);
+        if (id !== undefined) conflictIds.push(id);
+      }
+    }
     const result: ChangeResultRecord = { index, featureId, outcome: applied.outcome };
     if (conflictIds.length > 0) result.conflictIds = conflictIds;
     plan.results.push(result);

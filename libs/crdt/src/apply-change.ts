@@ -80,8 +80,9 @@ export function applyChange(
       conflicts: [],
     };
   }
+  const fields = fieldsWrittenBy(change);
   const seen = hasApplied(state.applied, dotOf(change));
-  if (seen && isAbsorbed(state, delta, change)) {
+  if (seen && isAbsorbed(state, delta, change, fields)) {
     return { state, outcome: ApplyOutcome.DUPLICATE, mergedFields: [], discardedFields: [], conflicts: [] };
   }
   const next = mergeStates(state, delta, policy);
@@ -92,19 +93,24 @@ export function applyChange(
   }
   const mergedFields: FieldName[] = [];
   const discardedFields: FieldName[] = [];
-  for (const field of fieldsWrittenBy(change)) {
+  for (const field of fields) {
     const register = registerOf(next, field);
     const own = writeOf(delta, field);
     const inForce = register !== undefined && own !== undefined && valueKeyOf(register) === valueKeyOf(own);
     const kept = own !== undefined && writesOf(register).some((write) => sameWrite(write, own));
     (inForce && kept ? mergedFields : discardedFields).push(field);
   }
-  const previous = new Set(state.conflicts.map(conflictKey));
-  const written = new Set(fieldsWrittenBy(change));
-  const conflicts = next.conflicts
-    .filter((conflict) => written.has(conflict.field) || !previous.has(conflictKey(conflict)))
-    .filter((conflict) => involves(conflict, change))
-    .map((conflict) => report(conflict, writeOf(delta, conflict.field), change.baseClock));
+  // Without open conflicts after the join there is nothing to report (most changes).
+  const conflicts: ConflictReport[] = [];
+  if (next.conflicts.length > 0) {
+    const previous = new Set(state.conflicts.map(conflictKey));
+    const written = new Set(fields);
+    for (const conflict of next.conflicts) {
+      if (!written.has(conflict.field) && previous.has(conflictKey(conflict))) continue;
+      if (involves(conflict, change))
+        conflicts.push(report(conflict, writeOf(delta, conflict.field), change.baseClock));
+    }
+  }
   let outcome: ApplyOutcome;
   if (conflicts.length > 0) outcome = ApplyOutcome.CONFLICT;
   else if (covers(change.clock, state.versionVector)) outcome = ApplyOutcome.APPLIED;
@@ -150,11 +156,16 @@ function conflictKey(conflict: FieldConflict): string {
  * True when joining the change would leave the state as it is: each write it carries is already a
  * candidate or was overwritten by a later one, and its clock is below a head.
  */
-function isAbsorbed(state: FeatureState, delta: FeatureState, change: Change): boolean {
+function isAbsorbed(
+  state: FeatureState,
+  delta: FeatureState,
+  change: Change,
+  fields: readonly FieldName[],
+): boolean {
   if (change.layerId !== undefined && (state.layerId === undefined || state.layerId > change.layerId))
     return false;
   if (!state.heads.some((head) => covers(head, change.clock))) return false;
-  return fieldsWrittenBy(change).every((field) => {
+  return fields.every((field) => {
     const own = writeOf(delta, field);
     if (own === undefined) return true;
     return writesOf(registerOf(state, field)).some(

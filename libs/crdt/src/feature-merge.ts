@@ -183,6 +183,8 @@ function fieldConflict(
 
 /** The write in force among concurrent writes; depends only on the set and the policy. */
 export function pickWinner<V>(writes: readonly FieldWrite<V>[], policy: FieldPolicy): FieldWrite<V> {
+  // One write wins under every policy (most registers): no sorted copy.
+  if (writes.length === 1) return writes[0];
   const sorted = [...writes].sort(compareWrites);
   const latest = (pool: FieldWrite<V>[]): FieldWrite<V> => pool[pool.length - 1];
   switch (policy) {
@@ -203,6 +205,7 @@ export function pickWinner<V>(writes: readonly FieldWrite<V>[], policy: FieldPol
 }
 
 function pickDeleted(writes: readonly FieldWrite<boolean>[], rule: DeleteRule): FieldWrite<boolean> {
+  if (writes.length === 1) return writes[0];
   const sorted = [...writes].sort(compareWrites);
   const deletes = sorted.filter((write) => write.value);
   const updates = sorted.filter((write) => !write.value);
