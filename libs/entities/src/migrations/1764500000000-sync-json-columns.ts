@@ -53,5 +53,7 @@ export class SyncJsonColumns1764500000000 implements MigrationInterface {
          ALTER COLUMN "version_vector" TYPE jsonb USING "version_vector"::jsonb,
          ALTER COLUMN "version_vector" SET DEFAULT '{}'`,
     );
+    // A type change resets the column's storage: back to what 1764400000000 set.
+    await queryRunner.query(`ALTER TABLE "feature" ALTER COLUMN "state" SET STORAGE EXTERNAL`);
   }
 }
