@@ -7,7 +7,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { signDevelopmentToken } from '@map-offline/auth';
+import {
+  DEVELOPMENT_ISSUER,
+  loadOrCreateDevelopmentSigningKey,
+  signDevelopmentToken,
+} from '@map-offline/auth';
 import type { Geometry } from 'geojson';
 import {
   Change,
@@ -88,9 +92,16 @@ async function runBench(context: BenchContext): Promise<void> {
   const apps: ChildProcess[] = [];
   try {
     const gatewayPort = await freePort();
+    // Production mode, as deployed (docker/Dockerfile, k8s): libraries take their production paths
+    // (graphql-js skips its development-only instanceof checks on every input value). Production refuses
+    // development signing keys, so the key the bench signs with is given as a static public key.
+    const signingKey = await loadOrCreateDevelopmentSigningKey();
     const env: Record<string, string> = {
       ...stringEnv(process.env),
-      NODE_ENV: 'development',
+      NODE_ENV: 'production',
+      AUTH_ISSUER: DEVELOPMENT_ISSUER,
+      AUTH_PUBLIC_KEYS: JSON.stringify({ keys: [signingKey.publicJwk] }),
+      STORAGE_URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'warn',
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
