@@ -1,26 +1,22 @@
-import { close, fdatasync, fsync, open, write } from 'node:fs';
-import { open as openHandle } from 'node:fs/promises';
+import { close, fdatasync, fsync, open, writev } from 'node:fs';
+import { open as openHandle, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** File mode rw-r--r--. */
 const FILE_MODE = 0o644;
 
 /**
- * Writes a new file (refusing to replace one) and flushes it to disk before returning, so a rename or
- * link that follows publishes complete bytes even after a power cut.
+ * Writes a new file (refusing to replace one), `header` then the stream, and flushes it to disk before
+ * returning, so a rename or link that follows publishes complete bytes even after a power cut.
  */
-export async function writeNewFileDurably(path: string, source: Readable): Promise<void> {
+export async function writeNewFileDurably(path: string, header: Buffer, source: Readable): Promise<void> {
   const handle = await openHandle(path, 'wx', FILE_MODE);
   try {
+    await writeAll(handle, header);
     // Written chunk by chunk through the handle (each write awaited, so memory stays at one chunk) because
     // the handle must stay open for the fsync below.
     for await (const chunk of source) {
-      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      let written = 0;
-      while (written < bytes.length) {
-        const result = await handle.write(bytes, written, bytes.length - written);
-        written += result.bytesWritten;
-      }
+      await writeAll(handle, Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
     }
     await handle.sync();
   } finally {
@@ -28,13 +24,37 @@ export async function writeNewFileDurably(path: string, source: Readable): Promi
   }
 }
 
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const result = await handle.write(bytes, written, bytes.length - written);
+    written += result.bytesWritten;
+  }
+}
+
+/** What is left of `buffers` after the first `written` bytes went out. */
+function remainingAfter(buffers: readonly Buffer[], written: number): Buffer[] {
+  const remaining: Buffer[] = [];
+  let skip = written;
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    remaining.push(skip === 0 ? buffer : buffer.subarray(skip));
+    skip = 0;
+  }
+  return remaining;
+}
+
 /**
- * The same guarantee for bytes already in memory (a tile, a sidecar): open, write, fdatasync, close as
- * one chain of callbacks settling one promise, instead of a FileHandle and a promise per step. Thousands
- * of blobs a minute go through here. fdatasync is enough for a new file: it flushes the data and the size
- * (the metadata needed to read it back); only timestamps may be lost.
+ * The same guarantee for bytes already in memory (a header and a tile): open, one writev, fdatasync,
+ * close as one chain of callbacks settling one promise, instead of a FileHandle and a promise per step,
+ * and without copying the parts into one buffer. Thousands of blobs a minute go through here. fdatasync
+ * is enough for a new file: it flushes the data and the size (the metadata needed to read it back); only
+ * timestamps may be lost.
  */
-export function writeNewBufferDurably(path: string, bytes: Buffer): Promise<void> {
+export function writeNewBuffersDurably(path: string, buffers: readonly Buffer[]): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     open(path, 'wx', FILE_MODE, (openError, descriptor) => {
       if (openError) {
@@ -48,23 +68,19 @@ export function writeNewBufferDurably(path: string, bytes: Buffer): Promise<void
           else resolve();
         });
       };
-      const writeFrom = (offset: number): void => {
-        if (offset >= bytes.length) {
+      const writeRest = (rest: Buffer[]): void => {
+        if (rest.length === 0) {
           fdatasync(descriptor, finish);
           return;
         }
-        write(descriptor, bytes, offset, bytes.length - offset, null, (writeError, written) => {
+        writev(descriptor, rest, null, (writeError, written) => {
           if (writeError) finish(writeError);
-          else writeFrom(offset + written);
+          else writeRest(remainingAfter(rest, written));
         });
       };
-      writeFrom(0);
+      writeRest(remainingAfter(buffers, 0));
     });
   });
-}
-
-export function writeNewJsonFileDurably(path: string, value: unknown): Promise<void> {
-  return writeNewBufferDurably(path, Buffer.from(JSON.stringify(value)));
 }
 
 /** Makes a completed rename or link in `directory` survive a crash. */

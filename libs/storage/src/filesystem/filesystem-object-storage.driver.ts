@@ -4,7 +4,6 @@ import { lstat, open, readFile, unlink, type FileHandle } from 'node:fs/promises
 import { pipeline, type Readable } from 'node:stream';
 import { rangeLength, resolveByteRange } from '../byte-range';
 import { checksumMismatch, ChecksumVerifyingStream, sizeMismatch } from '../checksum-verifying.stream';
-import { isSha256Hex } from '../content-addressed-key';
 import {
   ObjectStorage,
   type GetObjectOptions,
@@ -21,12 +20,7 @@ import {
 import type { FilesystemStorageConfig } from '../storage.config';
 import { StorageError, StorageErrorCode } from '../storage.error';
 import { discardBody, readAll } from '../stream-bytes';
-import {
-  syncDirectory,
-  writeNewBufferDurably,
-  writeNewFileDurably,
-  writeNewJsonFileDurably,
-} from './durable-file.writer';
+import { syncDirectory, writeNewBuffersDurably, writeNewFileDurably } from './durable-file.writer';
 import { KnownDirectories } from './known-directories';
 import { TemporaryTokens } from './temporary-tokens';
 import { linkEntry, lstatIfPresent, removeIfPresent, renameEntry } from './write-path-calls';
@@ -34,27 +28,17 @@ import { mapFilesystemError, systemErrorCode } from './filesystem-error.mapper';
 import { walkObjects } from './filesystem-object.lister';
 import { FilesystemUrlSigner } from './filesystem-url.signer';
 import { readWholeFile } from './whole-file.reader';
+import {
+  encodeObjectHeader,
+  isObjectMetadata,
+  parseObjectHeader,
+  corruptObject,
+  type ObjectMetadata,
+} from './object-file.header';
+import { describeObjectFile } from './object-file.reader';
 import { ObjectPathMapper, type ObjectPaths } from './object-path.mapper';
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
-
-/** The sidecar `<name>~meta.json`. */
-interface ObjectMetadata {
-  contentType: string;
-  sha256: string;
-  /** Bytes. */
-  size: number;
-}
-
-function isObjectMetadata(value: unknown): value is ObjectMetadata {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<ObjectMetadata>;
-  return (
-    typeof candidate.contentType === 'string' &&
-    isSha256Hex(candidate.sha256) &&
-    typeof candidate.size === 'number'
-  );
-}
 
 function keyConflict(key: string): StorageError {
   return new StorageError(
@@ -65,11 +49,14 @@ function keyConflict(key: string): StorageError {
 }
 
 /**
- * Objects as files under one root directory, for a single machine. Writes go to a temporary file in the
- * object's directory, are hashed while written, flushed, and only then published by rename (put) or link
- * (putIfAbsent), so no reader ever sees a partial object. Takes inputs already checked by
- * ValidatedObjectStorage. Empty directories are left in place after deletes: removing them would race
- * with a concurrent writer creating a file inside.
+ * Objects as files under one root directory, for a single machine. Each object is one file: a header
+ * with its content type and SHA-256, then its bytes (object-file.header.ts). Writes go to a temporary
+ * file in the object's directory, are hashed while written, flushed, and only then published by rename
+ * (put) or link (putIfAbsent) and a directory fsync, so no reader ever sees a partial object, and a
+ * published one is complete after a power cut. Files of the earlier layout (bytes only, metadata in a
+ * `<name>~meta.json` sidecar) are told apart by the header's magic and still read and deleted; only the
+ * new layout is written. Takes inputs already checked by ValidatedObjectStorage. Empty directories are
+ * left in place after deletes: removing them would race with a concurrent writer creating a file inside.
  */
 export class FilesystemObjectStorageDriver extends ObjectStorage {
   private readonly paths: ObjectPathMapper;
@@ -109,28 +96,28 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     options: PutObjectOptions,
     mode: 'replace' | 'if-absent',
   ): Promise<boolean> {
-    const token = this.temporaryTokens.next();
-    const dataTemporary = this.paths.temporaryPath(paths, token, 'data');
-    const metaTemporary = this.paths.temporaryPath(paths, token, 'meta');
-    // Renamed into place, the temporaries are gone: no unlink calls to make (linked ones still need them).
-    let temporariesRenamed = false;
+    const temporary = this.paths.temporaryPath(paths, this.temporaryTokens.next());
+    // Both fields are known before the first byte: the bytes are verified against options.sha256.
+    const header = encodeObjectHeader({ contentType: options.contentType, sha256: options.sha256 });
+    // Renamed into place, the temporary is gone: no unlink to make (a linked one still needs it).
+    let temporaryRenamed = false;
     try {
       await this.directories.ensure(paths.directory).catch((error: unknown) => {
         throw systemErrorCode(error) === 'EEXIST' || systemErrorCode(error) === 'ENOTDIR'
           ? keyConflict(key)
           : error;
       });
-      const size = Buffer.isBuffer(body)
-        ? await this.writeBuffer(paths, dataTemporary, body, options)
-        : await this.writeStream(dataTemporary, body, options);
-      const metadata: ObjectMetadata = { contentType: options.contentType, sha256: options.sha256, size };
-      await writeNewJsonFileDurably(metaTemporary, metadata);
+      if (Buffer.isBuffer(body)) await this.writeBuffer(paths, temporary, header, body, options);
+      else await this.writeStream(temporary, header, body, options);
       let created: boolean;
       if (mode === 'replace') {
-        created = await this.publishReplacing(paths, dataTemporary, metaTemporary);
-        temporariesRenamed = true;
+        // A legacy sidecar left next to a replaced legacy object is never read again: the new file has
+        // the magic. delete removes it.
+        await renameEntry(temporary, paths.data);
+        temporaryRenamed = true;
+        created = true;
       } else {
-        created = await this.publishIfAbsent(key, paths, dataTemporary, metaTemporary);
+        created = await this.publishIfAbsent(key, paths, temporary);
       }
       if (created) await syncDirectory(paths.directory);
       return created;
@@ -140,90 +127,64 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       if (systemErrorCode(error) === 'EISDIR') throw keyConflict(key);
       throw mapFilesystemError(error, 'put', key);
     } finally {
-      if (!temporariesRenamed) {
-        await Promise.all([removeIfPresent(dataTemporary), removeIfPresent(metaTemporary)]);
-      }
+      if (!temporaryRenamed) await removeIfPresent(temporary);
     }
   }
 
   /**
-   * A body in memory (every tile) is checked before anything touches the disk and written in one call:
-   * no stream, no pipeline. Returns its size in bytes.
+   * A body in memory (every tile) is checked before anything touches the disk and written with its
+   * header in one call: no stream, no pipeline, no copy.
    */
   private async writeBuffer(
     paths: ObjectPaths,
-    dataTemporary: string,
+    temporary: string,
+    header: Buffer,
     body: Buffer,
     options: PutObjectOptions,
-  ): Promise<number> {
+  ): Promise<void> {
     if (options.size !== undefined && body.length !== options.size) {
       throw sizeMismatch(options.size, String(body.length));
     }
     const actual = createHash('sha256').update(body).digest('hex');
     if (actual !== options.sha256) throw checksumMismatch(options.sha256, actual);
     try {
-      await writeNewBufferDurably(dataTemporary, body);
+      await writeNewBuffersDurably(temporary, [header, body]);
     } catch (error) {
       // The directory was remembered but is gone (removed behind the driver's back): create it again once.
       if (systemErrorCode(error) !== 'ENOENT') throw error;
       this.directories.forget(paths.directory);
       await this.directories.ensure(paths.directory);
-      await writeNewBufferDurably(dataTemporary, body);
+      await writeNewBuffersDurably(temporary, [header, body]);
     }
-    return body.length;
   }
 
-  /** A stream is hashed while written; the verifier fails the write before the end on a wrong size or hash. */
+  /**
+   * A stream is hashed while written after the header; the verifier fails the write before the end on a
+   * wrong size or hash, so the temporary is never published.
+   */
   private async writeStream(
-    dataTemporary: string,
+    temporary: string,
+    header: Buffer,
     body: Readable,
     options: PutObjectOptions,
-  ): Promise<number> {
+  ): Promise<void> {
     const verifier = new ChecksumVerifyingStream(options);
     await writeNewFileDurably(
-      dataTemporary,
+      temporary,
+      header,
       pipeline(body, verifier, () => {
         // Errors reach writeNewFileDurably through `verifier`.
       }),
     );
-    return verifier.byteCount;
-  }
-
-  /**
-   * The sidecar goes first, so whenever the object exists its metadata does too. Between the two renames
-   * a reader of an overwritten key can pair the new metadata with the old bytes; content-addressed keys
-   * never change bytes, and package keys are written once.
-   */
-  private async publishReplacing(
-    paths: ObjectPaths,
-    dataTemporary: string,
-    metaTemporary: string,
-  ): Promise<boolean> {
-    await renameEntry(metaTemporary, paths.meta);
-    await renameEntry(dataTemporary, paths.data);
-    return true;
   }
 
   /**
    * link(2) fails with EEXIST instead of replacing, which makes publishing atomic put-if-absent. A racing
    * writer of a content-addressed key holds identical bytes, so whichever link wins is correct.
    */
-  private async publishIfAbsent(
-    key: string,
-    paths: ObjectPaths,
-    dataTemporary: string,
-    metaTemporary: string,
-  ): Promise<boolean> {
+  private async publishIfAbsent(key: string, paths: ObjectPaths, temporary: string): Promise<boolean> {
     try {
-      await linkEntry(metaTemporary, paths.meta);
-    } catch (error) {
-      if (systemErrorCode(error) !== 'EEXIST') throw error;
-      if (await this.dataExists(key, paths)) return false;
-      // A sidecar without its object: left by a crash, or a racing writer is between its two steps.
-      await renameEntry(metaTemporary, paths.meta);
-    }
-    try {
-      await linkEntry(dataTemporary, paths.data);
+      await linkEntry(temporary, paths.data);
       return true;
     } catch (error) {
       if (systemErrorCode(error) !== 'EEXIST') throw error;
@@ -243,9 +204,10 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
     return details !== undefined;
   }
 
-  private async readMetadata(paths: ObjectPaths): Promise<ObjectMetadata | undefined> {
+  /** The sidecar of a legacy file (one without the header); undefined when there is none. */
+  private async readLegacyMetadata(paths: ObjectPaths): Promise<ObjectMetadata | undefined> {
     try {
-      const parsed: unknown = JSON.parse(await readFile(paths.meta, 'utf8'));
+      const parsed: unknown = JSON.parse(await readFile(paths.legacyMeta, 'utf8'));
       return isObjectMetadata(parsed) ? parsed : undefined;
     } catch (error) {
       if (systemErrorCode(error) === 'ENOENT' || error instanceof SyntaxError) return undefined;
@@ -271,9 +233,9 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
   }
 
   /**
-   * A whole object is one read of its data file: no sidecar (a Buffer carries no content type or
-   * etag), no stream. Tile packaging reads tens of thousands of small objects this way, where the
-   * open + stat + sidecar read + read stream of getStream cost about twice the time.
+   * A whole object is one read of its file, returned past the header without a copy: no sidecar (a Buffer
+   * carries no content type or etag), no stream. Tile packaging reads tens of thousands of small objects
+   * this way, where the open + stat + read stream of getStream cost about twice the time.
    */
   async get(key: string, options?: GetObjectOptions): Promise<Buffer> {
     if (options?.range !== undefined) {
@@ -281,14 +243,19 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       return readAll(object.body);
     }
     const paths = this.paths.pathsFor(key);
+    let bytes: Buffer;
     try {
-      return await readWholeFile(paths.data);
+      bytes = await readWholeFile(paths.data);
     } catch (error) {
       const code = systemErrorCode(error);
       // A directory is a prefix of other keys, not an object.
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw notFound(key);
       throw mapFilesystemError(error, 'get', key);
     }
+    const header = parseObjectHeader(bytes, bytes.length, key);
+    // The whole file is in hand, so an incomplete header means one that does not fit (cut short).
+    if (header.kind === 'incomplete') throw corruptObject(key, 'header cut short');
+    return header.kind === 'legacy' ? bytes : bytes.subarray(header.dataOffset);
   }
 
   async getStream(key: string, options: GetObjectOptions = {}): Promise<ObjectStream> {
@@ -300,20 +267,24 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       if (handle === null) {
         throw notFound(key);
       }
-      const details = await handle.stat();
-      const metadata = await this.readMetadata(paths);
+      const file = await describeObjectFile(handle, key);
+      const metadata = file.metadata ?? (await this.readLegacyMetadata(paths));
       const common = {
-        totalSize: details.size,
+        totalSize: file.size,
         contentType: metadata?.contentType ?? DEFAULT_CONTENT_TYPE,
-        etag: etagFor(metadata, details.size, details.mtimeMs),
+        etag: etagFor(metadata, file.size, file.details.mtimeMs),
       };
       if (options.range === undefined) {
-        const body = handle.createReadStream();
+        const body = handle.createReadStream({ start: file.dataOffset });
         handle = null;
-        return { ...common, body, contentLength: details.size };
+        return { ...common, body, contentLength: file.size };
       }
-      const range = resolveByteRange(options.range, details.size);
-      const body = handle.createReadStream({ start: range.start, end: range.end });
+      const range = resolveByteRange(options.range, file.size);
+      // Positions in the file are past the header; the range reported stays in object bytes.
+      const body = handle.createReadStream({
+        start: file.dataOffset + range.start,
+        end: file.dataOffset + range.end,
+      });
       handle = null;
       return { ...common, body, contentLength: rangeLength(range), range };
     } catch (error) {
@@ -326,30 +297,33 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
 
   async head(key: string): Promise<ObjectHead | null> {
     const paths = this.paths.pathsFor(key);
+    let handle: FileHandle | null = null;
     try {
-      const details = await lstat(paths.data);
-      if (!details.isFile()) return null;
-      const metadata = await this.readMetadata(paths);
+      handle = await this.openData(paths);
+      if (handle === null) return null;
+      const file = await describeObjectFile(handle, key);
+      const metadata = file.metadata ?? (await this.readLegacyMetadata(paths));
       return {
-        size: details.size,
+        size: file.size,
         contentType: metadata?.contentType ?? DEFAULT_CONTENT_TYPE,
         sha256: metadata?.sha256,
-        etag: etagFor(metadata, details.size, details.mtimeMs),
-        lastModified: details.mtime,
+        etag: etagFor(metadata, file.size, file.details.mtimeMs),
+        lastModified: file.details.mtime,
       };
     } catch (error) {
-      const code = systemErrorCode(error);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw mapFilesystemError(error, 'head', key);
+    } finally {
+      await handle?.close();
     }
   }
 
   async delete(key: string): Promise<void> {
     const paths = this.paths.pathsFor(key);
     try {
-      // The object first, so it disappears at once; the sidecar is only read next to an object.
+      // The object first, so it disappears at once; then the sidecar a legacy object may have (only read
+      // next to an object; a missing one costs one failed unlink).
       await unlinkIfPresent(paths.data);
-      await unlinkIfPresent(paths.meta);
+      await unlinkIfPresent(paths.legacyMeta);
     } catch (error) {
       if (systemErrorCode(error) === 'EISDIR' || systemErrorCode(error) === 'EPERM') {
         // unlink of a directory: the key is a prefix, not an object, so there is nothing to delete.

@@ -1,8 +1,9 @@
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectSummary } from '../object-storage.port';
 import { systemErrorCode } from './filesystem-error.mapper';
+import { objectSizeAt } from './object-file.reader';
 import { isObjectEntryName, unescapeSegment, type ObjectPathMapper } from './object-path.mapper';
 
 /** S3 orders keys by their UTF-8 bytes; JavaScript string comparison (UTF-16) differs above U+FFFF. */
@@ -70,12 +71,8 @@ async function* walkDirectory(
       continue;
     }
     if (after !== undefined && compareKeys(key, after) <= 0) continue;
-    try {
-      const details = await stat(path);
-      yield { key, size: details.size };
-    } catch (error) {
-      // Deleted between readdir and stat: it is simply no longer listed.
-      if (systemErrorCode(error) !== 'ENOENT') throw error;
-    }
+    // The object's size, not the file's: the header is not part of the object.
+    const size = await objectSizeAt(path, key);
+    if (size !== undefined) yield { key, size };
   }
 }

@@ -2,12 +2,22 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { StorageErrorCode } from '../storage.error';
 import { FilesystemObjectStorageDriver } from './filesystem-object-storage.driver';
+import { FIXED_HEADER_BYTES, OBJECT_FILE_MAGIC } from './object-file.header';
 import { TemporaryTokens } from './temporary-tokens';
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The expected file: magic, metadata length (uint32 big-endian), metadata JSON, bytes. */
+function objectFile(contentType: string, bytes: Buffer): Buffer {
+  const metadata = Buffer.from(JSON.stringify({ contentType, sha256: sha256(bytes) }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(metadata.length);
+  return Buffer.concat([OBJECT_FILE_MAGIC, length, metadata, bytes]);
 }
 
 describe('filesystem driver write path (buffers)', () => {
@@ -28,29 +38,37 @@ describe('filesystem driver write path (buffers)', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('publishes the bytes and the sidecar and leaves no temporary file behind', async () => {
+  it('publishes one file, header then bytes, and leaves no temporary file behind', async () => {
     const bytes = Buffer.from('tile bytes');
     await expect(
       driver.putIfAbsent('blobs/ab/cd/one', bytes, { contentType: 'image/png', sha256: sha256(bytes) }),
     ).resolves.toEqual({ created: true });
-    await expect(readFile(join(root, 'blobs/ab/cd/one'))).resolves.toEqual(bytes);
-    await expect(readFile(join(root, 'blobs/ab/cd/one~meta.json'), 'utf8').then(JSON.parse)).resolves.toEqual(
-      {
-        contentType: 'image/png',
-        sha256: sha256(bytes),
-        size: bytes.length,
-      },
-    );
-    await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['one', 'one~meta.json']);
+    const file = await readFile(join(root, 'blobs/ab/cd/one'));
+    expect(file).toEqual(objectFile('image/png', bytes));
+    expect(file.length).toBe(FIXED_HEADER_BYTES + file.readUInt32BE(8) + bytes.length);
+    await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['one']);
   });
 
-  it('put renames both files into place and leaves nothing else', async () => {
+  it('put renames the one file into place and leaves nothing else', async () => {
+    const first = Buffer.from('first tile');
     const bytes = Buffer.from('replaced tile');
-    const options = { contentType: 'image/png', sha256: sha256(bytes) };
-    await driver.put('blobs/ab/cd/two', bytes, options);
-    await driver.put('blobs/ab/cd/two', bytes, options);
-    await expect(readFile(join(root, 'blobs/ab/cd/two'))).resolves.toEqual(bytes);
-    await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['two', 'two~meta.json']);
+    await driver.put('blobs/ab/cd/two', first, { contentType: 'image/png', sha256: sha256(first) });
+    await driver.put('blobs/ab/cd/two', bytes, { contentType: 'image/webp', sha256: sha256(bytes) });
+    await expect(readFile(join(root, 'blobs/ab/cd/two'))).resolves.toEqual(objectFile('image/webp', bytes));
+    await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['two']);
+  });
+
+  it('writes a streamed body after the same header', async () => {
+    const bytes = Buffer.alloc(200_000, 7);
+    await driver.put('packages/p.bin', Readable.from([bytes.subarray(0, 70_000), bytes.subarray(70_000)]), {
+      contentType: 'application/octet-stream',
+      sha256: sha256(bytes),
+      size: bytes.length,
+    });
+    await expect(readFile(join(root, 'packages/p.bin'))).resolves.toEqual(
+      objectFile('application/octet-stream', bytes),
+    );
+    await expect(readdir(join(root, 'packages'))).resolves.toEqual(['p.bin']);
   });
 
   it('refuses a wrong hash or size before writing anything', async () => {
@@ -75,7 +93,7 @@ describe('filesystem driver write path (buffers)', () => {
     await expect(
       driver.putIfAbsent('layers/a/second', second, { contentType: 'text/plain', sha256: sha256(second) }),
     ).resolves.toEqual({ created: true });
-    await expect(readFile(join(root, 'layers/a/second'))).resolves.toEqual(second);
+    await expect(readFile(join(root, 'layers/a/second'))).resolves.toEqual(objectFile('text/plain', second));
   });
 
   it('says created once when the same key is written concurrently', async () => {
@@ -86,7 +104,8 @@ describe('filesystem driver write path (buffers)', () => {
       ),
     );
     expect(results.filter((result) => result.created)).toHaveLength(1);
-    await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['same', 'same~meta.json']);
+    await expect(readdir(join(root, 'blobs/ab/cd'))).resolves.toEqual(['same']);
+    await expect(driver.get('blobs/ab/cd/same')).resolves.toEqual(bytes);
   });
 });
 

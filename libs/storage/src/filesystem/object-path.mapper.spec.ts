@@ -29,16 +29,16 @@ describe('segment escaping', () => {
 describe('ObjectPathMapper', () => {
   const mapper = new ObjectPathMapper('/srv/objects');
 
-  it('maps a key to its file and sidecar under the root', () => {
+  it('maps a key to its file and its legacy sidecar under the root', () => {
     const paths = mapper.pathsFor('blobs/ab/cd/abcd');
     expect(paths).toEqual({
       directory: join('/srv/objects', 'blobs/ab/cd'),
       data: join('/srv/objects', 'blobs/ab/cd/abcd'),
-      meta: join('/srv/objects', 'blobs/ab/cd/abcd~meta.json'),
+      legacyMeta: join('/srv/objects', 'blobs/ab/cd/abcd~meta.json'),
     });
     expect(isObjectEntryName('abcd')).toBe(true);
     expect(isObjectEntryName('abcd~meta.json')).toBe(false);
-    expect(isObjectEntryName(mapper.temporaryPath(paths, 'f00', 'data').split('/').pop() ?? '')).toBe(false);
+    expect(isObjectEntryName(mapper.temporaryPath(paths, 'f00').split('/').pop() ?? '')).toBe(false);
   });
 
   it.each(['../etc/passwd', 'a/./b', 'a//b', ''])('refuses %j even if the validator was skipped', (key) => {
