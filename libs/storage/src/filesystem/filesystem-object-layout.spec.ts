@@ -7,7 +7,7 @@ import type { ObjectStorage } from '../object-storage.port';
 import { StorageErrorCode } from '../storage.error';
 import { readAll } from '../stream-bytes';
 import { FilesystemObjectStorageDriver } from './filesystem-object-storage.driver';
-import { encodeObjectHeader, OBJECT_FILE_MAGIC } from './object-file.header';
+import { encodeObjectHeader, FIXED_HEADER_BYTES, OBJECT_FILE_MAGIC } from './object-file.header';
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -180,26 +180,27 @@ describe('filesystem driver object layout', () => {
   });
 
   describe('a corrupt header is an error naming the key, never data', () => {
-    const metadata = { contentType: 'image/png', sha256: sha256(Buffer.from('x')) };
-    const header = encodeObjectHeader(metadata);
+    const key = 'broken/object';
+    const expected = { code: StorageErrorCode.UNKNOWN, message: expect.stringContaining(key) as unknown };
+    const header = encodeObjectHeader({ contentType: 'image/png', sha256: sha256(Buffer.from('x')) });
     const lengthTooLarge = Buffer.from(header);
     lengthTooLarge.writeUInt32BE(100_000, OBJECT_FILE_MAGIC.length);
-    const notJson = Buffer.from(header);
-    notJson.write('}', OBJECT_FILE_MAGIC.length + 4);
-    const noSha256 = encodeObjectHeader({ ...metadata, sha256: 'not-a-hash' });
+    const notAnObject = Buffer.from(header);
+    notAnObject.write('[', FIXED_HEADER_BYTES);
+
+    async function writeBroken(file: Buffer): Promise<void> {
+      await mkdir(join(root, 'broken'));
+      await writeFile(join(root, key), file);
+    }
 
     it.each([
       ['the magic alone', OBJECT_FILE_MAGIC, true],
       ['a length field cut short', Buffer.concat([OBJECT_FILE_MAGIC, Buffer.from([0, 0])]), true],
       ['metadata cut short', header.subarray(0, header.length - 3), true],
       ['a length past the end of the file', Buffer.concat([lengthTooLarge, Buffer.from('x')]), true],
-      ['metadata that is not JSON', Buffer.concat([notJson, Buffer.from('x')]), false],
-      ['metadata without a SHA-256', Buffer.concat([noSha256, Buffer.from('x')]), false],
-    ])('reports %s', async (_name, file, sizeUnknown) => {
-      const key = 'broken/object';
-      await mkdir(join(root, 'broken'));
-      await writeFile(join(root, key), file);
-      const expected = { code: StorageErrorCode.UNKNOWN, message: expect.stringContaining(key) as unknown };
+      ['metadata that is not a JSON object', Buffer.concat([notAnObject, Buffer.from('x')]), false],
+    ])('reports %s from every read', async (_name, file, sizeUnknown) => {
+      await writeBroken(file);
       await expect(driver.get(key)).rejects.toMatchObject(expected);
       await expect(driver.get(key, { range: { start: 0 } })).rejects.toMatchObject(expected);
       await expect(driver.getStream(key)).rejects.toMatchObject(expected);
@@ -207,6 +208,22 @@ describe('filesystem driver object layout', () => {
       // Listings read only the magic and the length, so they catch what leaves the size unknown.
       if (sizeUnknown) await expect(driver.list('broken/', { limit: 10 })).rejects.toMatchObject(expected);
       else await expect(driver.list('broken/', { limit: 10 })).resolves.toMatchObject({ objects: [{ key }] });
+    });
+
+    it.each([
+      ['unparsable metadata', '{"contentType":}'],
+      ['metadata without a SHA-256', '{"contentType":"image/png","sha256":"not-a-hash"}'],
+    ])('reports %s from the reads that return metadata', async (_name, metadata) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(Buffer.byteLength(metadata));
+      await writeBroken(
+        Buffer.concat([OBJECT_FILE_MAGIC, length, Buffer.from(metadata), Buffer.from('body')]),
+      );
+      await expect(driver.getStream(key)).rejects.toMatchObject(expected);
+      await expect(driver.getStream(key, { range: { start: 1 } })).rejects.toMatchObject(expected);
+      await expect(driver.head(key)).rejects.toMatchObject(expected);
+      // get() checks the framing only (it returns no metadata), and the framing still places the bytes.
+      await expect(driver.get(key)).resolves.toEqual(Buffer.from('body'));
     });
   });
 });

@@ -29,10 +29,9 @@ import { walkObjects } from './filesystem-object.lister';
 import { FilesystemUrlSigner } from './filesystem-url.signer';
 import { readWholeFile } from './whole-file.reader';
 import {
+  dataOffsetOf,
   encodeObjectHeader,
   isObjectMetadata,
-  parseObjectHeader,
-  corruptObject,
   type ObjectMetadata,
 } from './object-file.header';
 import { describeObjectFile } from './object-file.reader';
@@ -252,10 +251,8 @@ export class FilesystemObjectStorageDriver extends ObjectStorage {
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw notFound(key);
       throw mapFilesystemError(error, 'get', key);
     }
-    const header = parseObjectHeader(bytes, bytes.length, key);
-    // The whole file is in hand, so an incomplete header means one that does not fit (cut short).
-    if (header.kind === 'incomplete') throw corruptObject(key, 'header cut short');
-    return header.kind === 'legacy' ? bytes : bytes.subarray(header.dataOffset);
+    const dataOffset = dataOffsetOf(bytes, key);
+    return dataOffset === 0 ? bytes : bytes.subarray(dataOffset);
   }
 
   async getStream(key: string, options: GetObjectOptions = {}): Promise<ObjectStream> {

@@ -85,6 +85,24 @@ export function headerLengthOf(bytes: Buffer, fileSize: number, key: string): nu
   return headerBytes;
 }
 
+const OPENING_BRACE = 0x7b;
+const CLOSING_BRACE = 0x7d;
+
+/**
+ * Where the object starts in a whole file read into memory: 0 for a legacy file. Checks the framing
+ * (magic, length, a JSON object's braces at both ends of the metadata) but does not parse the metadata,
+ * which get() does not return: parsing would cost about 0.6 microseconds per object, 1.5% of a packager
+ * read. Throws a StorageError naming the key when the framing is broken.
+ */
+export function dataOffsetOf(file: Buffer, key: string): number {
+  const headerBytes = headerLengthOf(file, file.length, key);
+  if (headerBytes === undefined) return 0;
+  if (file[FIXED_HEADER_BYTES] !== OPENING_BRACE || file[headerBytes - 1] !== CLOSING_BRACE) {
+    throw corruptObject(key, 'metadata is not a JSON object');
+  }
+  return headerBytes;
+}
+
 /**
  * Reads the header from the first bytes of an object file (`bytes` may be the whole file or a prefix of
  * it; `fileSize` is the whole file's size in bytes). Throws a StorageError naming the key for a header
