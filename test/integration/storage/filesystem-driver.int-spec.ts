@@ -2,7 +2,7 @@
 // atomic publication, put-if-absent races and keys that collide on a filesystem.
 import { createObjectStorage, ObjectStorage, sha256Hex, StorageErrorCode } from '@map-offline/storage';
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -155,6 +155,57 @@ describe('filesystem driver specifics', () => {
       });
       const files = await listFilesRecursively(join(server.rootDirectory, 'race'));
       expect(files.filter((file) => file.includes('~tmp-'))).toEqual([]);
+    });
+  });
+
+  describe('one file per object', () => {
+    it('serves the bytes without the header over a presigned URL, whole and by range', async () => {
+      const key = 'layout/new.bin';
+      const body = randomBytes(1000);
+      await storage.put(key, body, { contentType: 'image/webp', sha256: sha256Hex(body) });
+      const files = await listFilesRecursively(join(server.rootDirectory, 'layout'));
+      expect(files).toEqual([join(server.rootDirectory, key)]);
+      expect((await stat(files[0])).size).toBeGreaterThan(body.length);
+      const { url } = await storage.presignGet(key, { expiresInSeconds: 60 });
+      const whole = await fetch(url);
+      expect(whole.headers.get('content-length')).toBe('1000');
+      expect(whole.headers.get('content-type')).toBe('image/webp');
+      expect(whole.headers.get('etag')).toBe(`"${sha256Hex(body)}"`);
+      expect(Buffer.from(await whole.arrayBuffer())).toEqual(body);
+      const range = await fetch(url, { headers: { Range: 'bytes=0-15' } });
+      expect(range.status).toBe(206);
+      expect(range.headers.get('content-range')).toBe('bytes 0-15/1000');
+      expect(Buffer.from(await range.arrayBuffer())).toEqual(body.subarray(0, 16));
+    });
+
+    it('still serves and deletes an object of the earlier two-file layout (bytes + ~meta.json)', async () => {
+      const key = 'legacy/tile.png';
+      const body = randomBytes(300);
+      const directory = join(server.rootDirectory, 'legacy');
+      await mkdir(directory, { recursive: true });
+      await writeFile(join(directory, 'tile.png'), body);
+      await writeFile(
+        join(directory, 'tile.png~meta.json'),
+        JSON.stringify({ contentType: 'image/png', sha256: sha256Hex(body), size: body.length }),
+      );
+      await expect(storage.head(key)).resolves.toMatchObject({
+        size: 300,
+        contentType: 'image/png',
+        sha256: sha256Hex(body),
+      });
+      const { url } = await storage.presignGet(key, { expiresInSeconds: 60 });
+      const suffix = await fetch(url, { headers: { Range: 'bytes=-20' } });
+      expect(suffix.status).toBe(206);
+      expect(suffix.headers.get('content-range')).toBe('bytes 280-299/300');
+      expect(suffix.headers.get('content-type')).toBe('image/png');
+      expect(suffix.headers.get('etag')).toBe(`"${sha256Hex(body)}"`);
+      expect(Buffer.from(await suffix.arrayBuffer())).toEqual(body.subarray(280));
+      await expect(storage.list('legacy/', { limit: 10 })).resolves.toEqual({
+        objects: [{ key, size: 300 }],
+        nextAfter: null,
+      });
+      await storage.delete(key);
+      await expect(readdir(directory)).resolves.toEqual([]);
     });
   });
 
