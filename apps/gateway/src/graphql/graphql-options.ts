@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError } from 'graphql';
 import { AppConfig } from '@map-offline/config';
@@ -42,7 +43,9 @@ export function graphqlOptions(
     playground: false,
     includeStacktraceInErrorResponses: !config.isProduction,
     validationRules: guardrails.validationRules(),
-    plugins: [guardrails.plugin()],
+    // No type declares cache hints and responses are per caller: Apollo's default cache-control plugin
+    // would only walk every resolved field to compute a policy nobody reads.
+    plugins: [guardrails.plugin(), ApolloServerPluginCacheControlDisabled()],
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
