@@ -167,7 +167,7 @@ async function waitForFinalState(
   }
 }
 
-/** Data files under the filesystem driver's root (its metadata side files not counted). */
+/** Object files under the filesystem driver's root (side files of the older two-file layout not counted). */
 async function countFiles(directory: string): Promise<number> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile() && !entry.name.endsWith('~meta.json')).length;
