@@ -246,9 +246,13 @@ export class SyncBatchRepository {
     return [own, ...rows.filter((row) => !row.own)].map(toSyncBatch);
   }
 
-  /** Closes merged batches and their job runs, in the merge's transaction. */
+  /** Closes merged batches (all of one organisation: one merge) and their job runs, in the merge's transaction. */
   async finishMerges(manager: EntityManager, merged: readonly MergedBatch[]): Promise<void> {
     if (merged.length === 0) return;
+    const organisationId = merged[0].batch.organisationId;
+    if (merged.some(({ batch }) => batch.organisationId !== organisationId)) {
+      throw new Error('finishMerges: the batches of one merge belong to one organisation');
+    }
     const records = merged.map(({ batch, results, summary }) => ({
       organisation_id: batch.organisationId,
       id: batch.id,
@@ -263,12 +267,22 @@ export class SyncBatchRepository {
                 results json, units integer, summary jsonb)
        ), closed AS (
          UPDATE sync_batch AS b SET status = 'merged', results = input.results, merged_at = now()
-           FROM input WHERE b.organisation_id = input.organisation_id AND b.id = input.id
+           FROM input WHERE b.organisation_id = (SELECT $2::varchar) AND b.id = ANY($3::uuid[])
+                        AND b.organisation_id = input.organisation_id AND b.id = input.id
        )
        UPDATE job_run AS j SET state = 'completed', started_at = COALESCE(j.started_at, now()), finished_at = now(),
               done_units = input.units, total_units = input.units, result = input.summary, updated_at = now()
-         FROM input WHERE j.organisation_id = input.organisation_id AND j.id = input.job_run_id`,
-      [JSON.stringify(records)],
+         FROM input WHERE j.id = ANY($4::uuid[])
+                      AND j.organisation_id = input.organisation_id AND j.id = input.job_run_id`,
+      // The id lists keep both updates on the primary keys whatever the statistics say (a join with the
+      // json input alone can be planned as a scan of the whole table when they are stale); the
+      // organisation is an InitPlan's output so that a new one is not estimated at one row.
+      [
+        JSON.stringify(records),
+        organisationId,
+        merged.map(({ batch }) => batch.id),
+        merged.map(({ batch }) => batch.jobRunId),
+      ],
     );
   }
 

@@ -75,8 +75,9 @@ export class SyncConflictRepository {
           SET status = r.status, closed_sequence = r.closed_sequence, closed_at = now(),
               resolution = COALESCE(r.resolution, c.resolution)
          FROM json_to_recordset($1::json) AS r(id uuid, status varchar, closed_sequence bigint, resolution json)
-        WHERE c.id = r.id`,
-      [JSON.stringify(records)],
+        WHERE c.id = ANY($2::uuid[]) AND c.id = r.id`,
+      // The id list keeps the plan on the primary key even when the statistics think the table tiny.
+      [JSON.stringify(records), conflicts.map((conflict) => conflict.id)],
     );
   }
 

@@ -64,12 +64,17 @@ export class SyncFeatureRepository {
   ): Promise<Map<string, LockedFeature>> {
     const sorted = [...new Set(ids)].sort();
     const knownSequences = sorted.map((id) => known.get(id) ?? null);
+    // Each wanted id is looked up on its own through the primary key (LATERAL ... OFFSET 0 keeps the
+    // planner from turning it into a join), in id order, and the layer id reaches the planner as an
+    // InitPlan's output, whose value it cannot see. Both on purpose: a layer created or grown since the
+    // last ANALYZE is estimated at one row, and the plain join was then planned as a read of every
+    // feature of the layer (a hash join, or a scan of another index on layer_id) on every merge.
     // The SELECT runs on the statement's snapshot, so it cannot see the rows its own INSERT creates:
     // those are returned by the INSERT (new rows are ours until commit, nobody else can hold them).
     const rows: { id: string; sequence: string | null; state: FeatureState | null; known: boolean }[] =
       await manager.query(
-        `WITH wanted AS (
-           SELECT * FROM unnest($3::uuid[], $4::bigint[]) AS w(id, known_sequence)
+        `WITH wanted AS MATERIALIZED (
+           SELECT * FROM unnest($3::uuid[], $4::bigint[]) AS w(id, known_sequence) ORDER BY id
          ), created AS (
            INSERT INTO feature (layer_id, id, organisation_id)
            SELECT $1, wanted.id, $2 FROM wanted ORDER BY wanted.id
@@ -79,10 +84,11 @@ export class SyncFeatureRepository {
            SELECT f.id, f.sequence,
                   CASE WHEN f.sequence = w.known_sequence THEN NULL ELSE f.state END AS state,
                   f.sequence = w.known_sequence AS known
-             FROM feature AS f JOIN wanted AS w ON w.id = f.id
-            WHERE f.layer_id = $1
-            ORDER BY f.id
-              FOR UPDATE OF f
+             FROM wanted AS w CROSS JOIN LATERAL (
+                  SELECT id, sequence, state FROM feature
+                   WHERE layer_id = (SELECT $1::uuid) AND id = w.id
+                     FOR UPDATE OFFSET 0
+                ) AS f
          )
          SELECT id, NULL::bigint AS sequence, NULL::json AS state, false AS known FROM created
          UNION ALL
@@ -101,7 +107,8 @@ export class SyncFeatureRepository {
     const late = sorted.filter((id) => !locked.has(id));
     if (late.length > 0) {
       const more: { id: string; sequence: string | null; state: FeatureState | null }[] = await manager.query(
-        `SELECT id, sequence, state FROM feature WHERE layer_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+        `SELECT id, sequence, state FROM feature
+          WHERE layer_id = (SELECT $1::uuid) AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
         [layerId, late],
       );
       for (const row of more) {
@@ -145,7 +152,9 @@ export class SyncFeatureRepository {
       sequence: write.sequence,
     }));
     // json in, json columns: PostgreSQL checks the text once instead of building jsonb trees (see the
-    // 1764500000000 migration); the geometry's GeoJSON goes to PostGIS as text.
+    // 1764500000000 migration); the geometry's GeoJSON goes to PostGIS as text. Each row is found
+    // through the primary key, then updated by its ctid (stable: lockFeatures holds the row), for
+    // the reason given in lockFeatures.
     await manager.query(
       `UPDATE feature AS f
           SET state = r.state, deleted = r.deleted, properties = r.properties,
@@ -155,7 +164,10 @@ export class SyncFeatureRepository {
               updated_at = now()
          FROM json_to_recordset($2::json) AS r(id uuid, state json, deleted boolean, geometry json,
               properties json, version_vector json, open_conflicts integer, sequence bigint)
-        WHERE f.layer_id = $1 AND f.id = r.id`,
+              CROSS JOIN LATERAL (
+                SELECT ctid AS target FROM feature WHERE layer_id = (SELECT $1::uuid) AND id = r.id OFFSET 0
+              ) AS found
+        WHERE f.ctid = found.target`,
       [layerId, JSON.stringify(records)],
     );
   }
