@@ -75,7 +75,7 @@ export class MergeBatchJob {
       }
       if (summary.conflictsOpened > 0) this.metrics.conflictsOpened.inc(summary.conflictsOpened);
     }
-    await Promise.all(outcome.merged.map((summary) => this.notifier.merged(summary)));
+    await this.notifier.merged(payload.organisationId, outcome.merged);
     if (outcome.own === null) return { skipped: 'merged by another merge' };
     context.logger.debug({ summary: outcome.own, group: outcome.merged.length }, 'batch merged');
     return outcome.own;

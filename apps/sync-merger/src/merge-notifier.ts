@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@map-offline/config';
 import { AppLogger } from '@map-offline/observability';
-import { publishJobProgress, QueueProducer } from '@map-offline/queue';
+import { publishSyncMerged, QueueProducer } from '@map-offline/queue';
 import { APP_CONFIG, APP_LOGGER } from '@map-offline/runtime';
 import { MergeSummary } from './batch-merger.service';
 
 /**
- * Tells waiting clients (jobProgress subscribers, syncResult long-polls) that a batch is merged, on
- * the job's progress channel. Best effort and after commit: PostgreSQL holds the results, and a
- * waiter that misses the message reads them when its wait ends.
+ * Tells waiting clients that batches are merged: each job's progress channel (jobProgress
+ * subscribers) and the deployment's sync-merged channel (syncResult long-polls), in one round trip
+ * per merge. Best effort and after commit: PostgreSQL holds the results, and a waiter that misses the
+ * message reads them at its next check.
  */
 @Injectable()
 export class MergeNotifier {
@@ -18,21 +19,33 @@ export class MergeNotifier {
     @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
-  async merged(summary: MergeSummary): Promise<void> {
+  async merged(organisationId: string, summaries: readonly MergeSummary[]): Promise<void> {
+    const at = new Date().toISOString();
     try {
-      await publishJobProgress(this.producer.redis(), this.config.redis.queuePrefix, {
-        jobId: summary.jobRunId,
-        state: 'completed',
-        doneUnits: summary.changes,
-        totalUnits: summary.changes,
-        doneByZoom: {},
-        bytes: 0,
-        errors: summary.outcomes.REJECTED,
-        etaSeconds: 0,
-        at: new Date().toISOString(),
-      });
+      await publishSyncMerged(
+        this.producer.redis(),
+        this.config.redis.queuePrefix,
+        summaries.map((summary) => ({
+          organisationId,
+          batchId: summary.batchId,
+          progress: {
+            jobId: summary.jobRunId,
+            state: 'completed',
+            doneUnits: summary.changes,
+            totalUnits: summary.changes,
+            doneByZoom: {},
+            bytes: 0,
+            errors: summary.outcomes.REJECTED,
+            etaSeconds: 0,
+            at,
+          },
+        })),
+      );
     } catch (error) {
-      this.logger.debug({ err: error, batchId: summary.batchId }, 'merge notification not published');
+      this.logger.debug(
+        { err: error, batchIds: summaries.map((summary) => summary.batchId) },
+        'merge notification not published',
+      );
     }
   }
 }

@@ -48,13 +48,14 @@ export class SyncBatchesResolver {
     }
     assertObjectId('sync batch', batchId);
     const id = batchId.toLowerCase();
-    let batch = await this.find(principal.organisationId, id);
-    if (batch.status !== 'queued' || waitSeconds === 0) return toSyncResult(batch);
+    if (waitSeconds === 0) return toSyncResult(await this.find(principal.organisationId, id));
     // Each check reads the whole summary, so the last one is the answer (no read after the wait).
-    await this.waiter.wait(batch.jobRunId, waitSeconds * 1000, async () => {
+    let batch: SyncBatchSummary | undefined;
+    await this.waiter.wait(principal.organisationId, id, waitSeconds * 1000, async () => {
       batch = await this.find(principal.organisationId, id);
       return batch.status !== 'queued';
     });
+    if (batch === undefined) throw new Error('syncResult: the wait ended without a check');
     return toSyncResult(batch);
   }
 
