@@ -95,9 +95,14 @@ export class BatchMerger {
     private readonly clock: Clock,
   ) {}
 
+  /** True when this process merged the batch (in any group) and committed. */
+  mergedHere(organisationId: string, batchId: string): boolean {
+    return this.committed.has(`${organisationId}/${batchId}`);
+  }
+
   async merge(organisationId: string, batchId: string, phases: PhaseClock): Promise<MergeOutcome> {
     // Taken into an earlier group of this process (committed): nothing to open a transaction for.
-    if (this.committed.has(`${organisationId}/${batchId}`)) return { own: null, merged: [] };
+    if (this.mergedHere(organisationId, batchId)) return { own: null, merged: [] };
     const outcome = await this.mergeInTransaction(organisationId, batchId, phases);
     for (const summary of outcome.merged) this.committed.add(`${organisationId}/${summary.batchId}`);
     return outcome;

@@ -41,6 +41,10 @@ export class MergeBatchJob {
     payload: MergeBatchPayload,
     context: JobContext,
   ): Promise<MergeSummary | { skipped: string }> {
+    // Most jobs of a busy layer find their batch merged in an earlier group of this process: no read.
+    if (this.merger.mergedHere(payload.organisationId, payload.batchId)) {
+      return { skipped: 'merged by another merge' };
+    }
     const batch = await this.batches.statusOf(payload.organisationId, payload.batchId);
     if (batch === null) {
       throw new UnrecoverableError(
