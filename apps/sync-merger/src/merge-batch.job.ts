@@ -42,9 +42,8 @@ export class MergeBatchJob {
     context: JobContext,
   ): Promise<MergeSummary | { skipped: string }> {
     // Most jobs of a busy layer find their batch merged in an earlier group of this process: no read.
-    if (this.merger.mergedHere(payload.organisationId, payload.batchId)) {
-      return { skipped: 'merged by another merge' };
-    }
+    if (this.merger.mergedHere(payload.organisationId, payload.batchId))
+      return { skipped: 'batch is merged' };
     const batch = await this.batches.statusOf(payload.organisationId, payload.batchId);
     if (batch === null) {
       throw new UnrecoverableError(
