@@ -164,24 +164,29 @@ export class BatchMerger {
     const ids = admissions.flatMap(({ admission }) =>
       admission.admitted.map((entry) => entry.change.featureId),
     );
-    const states: Map<string, FeatureState | undefined> =
-      ids.length === 0
-        ? new Map<string, FeatureState | undefined>()
-        : await this.states.lock(manager, layer.organisationId, layer.id, ids);
+    if (ids.length === 0) {
+      return admissions.map(({ batch, admission }) => ({ batch, rejected: admission.rejected, plan: null }));
+    }
+    // While PostgreSQL locks the rows, plan on the states this process holds: the plan is a pure
+    // function of the states and the changes, so when every locked row still holds the state planned
+    // on (the usual case with one merger per layer), that plan is the one the locked states give.
+    // Otherwise (another replica wrote, or a state was not held) it is planned again on what was locked.
+    const held = this.states.peek(layer.id, ids);
+    const locking = this.states.lock(manager, layer.organisationId, layer.id, ids);
+    // Awaited below; a failure meanwhile must not count as unhandled.
+    locking.catch(() => undefined);
+    // Let the statement reach PostgreSQL before this process spends its time planning.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    let speculative: PlannedBatch[] | null = null;
+    try {
+      speculative = planGroup(admissions, new Map(held), layer);
+    } catch {
+      // planned again below on the locked states, where an error is the merge's error
+    }
+    const states = await locking;
     phases.mark('lock');
-    return admissions.map(({ batch, admission }) => {
-      if (admission.admitted.length === 0) return { batch, rejected: admission.rejected, plan: null };
-      const plan = planMerge({
-        layerId: layer.id,
-        batchId: batch.id,
-        policy: policyOf(layer),
-        states,
-        changes: admission.admitted,
-      });
-      // The next batch of the group starts from what this one left.
-      for (const [featureId, state] of plan.states) states.set(featureId, state);
-      return { batch, rejected: admission.rejected, plan };
-    });
+    if (speculative !== null && ids.every((id) => states.get(id) === held.get(id))) return speculative;
+    return planGroup(admissions, states, layer);
   }
 
   private async planResolution(
@@ -398,4 +403,27 @@ function summarise(
     outcomes,
     conflictsOpened,
   };
+}
+
+/**
+ * Plans the batches of a group in order on `states`, which it updates: the next batch of the group
+ * starts from what the previous one left.
+ */
+function planGroup(
+  admissions: readonly { batch: SyncBatchEntity; admission: ReturnType<typeof admitChanges> }[],
+  states: Map<string, FeatureState | undefined>,
+  layer: LayerEntity,
+): PlannedBatch[] {
+  return admissions.map(({ batch, admission }) => {
+    if (admission.admitted.length === 0) return { batch, rejected: admission.rejected, plan: null };
+    const plan = planMerge({
+      layerId: layer.id,
+      batchId: batch.id,
+      policy: policyOf(layer),
+      states,
+      changes: admission.admitted,
+    });
+    for (const [featureId, state] of plan.states) states.set(featureId, state);
+    return { batch, rejected: admission.rejected, plan };
+  });
 }

@@ -51,6 +51,17 @@ export class FeatureStateCache {
     return states;
   }
 
+  /**
+   * The states this process holds for these features (undefined = not held, or new), without asking
+   * the database. `lock` returns these same objects for every feature whose row still holds the cached
+   * sequence, so a caller can plan on them while the rows are being locked and compare by identity.
+   */
+  peek(layerId: string, ids: readonly string[]): Map<string, FeatureState | undefined> {
+    const held = new Map<string, FeatureState | undefined>();
+    for (const id of ids) held.set(id, this.states.get(keyOf(layerId, id))?.state);
+    return held;
+  }
+
   /** Called with what a merge writes (before commit: a rolled-back sequence never matches a row). */
   remember(layerId: string, id: string, state: FeatureState, sequence: number): void {
     const key = keyOf(layerId, id);
