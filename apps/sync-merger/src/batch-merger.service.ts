@@ -5,7 +5,7 @@ import { Clock, FeatureState, materializeFeature } from '@map-offline/crdt';
 import {
   ChangeResultRecord,
   ClosedConflict,
-  FeatureStateWrite,
+  EncodedFeatureStates,
   LayerEntity,
   OpenedConflict,
   SyncBatchEntity,
@@ -63,6 +63,12 @@ export interface MergeOutcome {
   own: MergeSummary | null;
   /** every batch this transaction merged, the job's own included */
   merged: MergeSummary[];
+}
+
+/** The feature rows of a merge, encoded before their sequences are known. */
+interface EncodedFeatures {
+  rows: { featureId: string; state: FeatureState; key: string }[];
+  encoded: EncodedFeatureStates;
 }
 
 /** A batch with its plan, between planning and writing. */
@@ -273,9 +279,15 @@ export class BatchMerger {
     let sequences = new Map<string, number>();
     if (layer !== null && logged.length > 0) {
       // append takes the layer's sequence lock in the same statement
-      sequences = await this.changeLog.append(manager, organisationId, layer.id, logged);
+      const appending = this.changeLog.append(manager, organisationId, layer.id, logged);
+      // Awaited below; a failure meanwhile must not count as unhandled.
+      appending.catch(() => undefined);
+      // Let the statement reach PostgreSQL, then encode the feature rows while it runs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const features = this.encodeFeatures(planned);
+      sequences = await appending;
       phases.mark('append');
-      await this.writeFeatures(manager, layer, planned, sequences);
+      await this.writeFeatures(manager, layer, features, sequences);
       phases.mark('features');
       await this.writeConflicts(manager, organisationId, layer, planned, sequences);
       phases.mark('conflicts');
@@ -292,37 +304,46 @@ export class BatchMerger {
     });
   }
 
-  private async writeFeatures(
-    manager: EntityManager,
-    layer: LayerEntity,
-    planned: PlannedBatch[],
-    sequences: Map<string, number>,
-  ): Promise<void> {
-    // The final state of each feature, and the sequence of the last change that altered it.
-    const finals = new Map<string, { state: FeatureState; sequence: number }>();
+  /** The final state of each feature the group altered, encoded, and the change that last altered it. */
+  private encodeFeatures(planned: PlannedBatch[]): EncodedFeatures {
+    const finals = new Map<string, { state: FeatureState; key: string }>();
     for (const { batch, plan } of planned) {
       if (plan === null) continue;
       for (const [featureId, state] of plan.states) {
-        const sequence = sequences.get(sequenceKey(batch.id, plan.lastIndex.get(featureId) ?? -1));
-        if (sequence === undefined) throw new Error(`feature ${featureId} changed without a logged change`);
-        finals.set(featureId, { state, sequence });
+        finals.set(featureId, { state, key: sequenceKey(batch.id, plan.lastIndex.get(featureId) ?? -1) });
       }
     }
-    const writes: FeatureStateWrite[] = [...finals].map(([featureId, { state, sequence }]) => {
+    const rows = [...finals].map(([featureId, { state, key }]) => ({ featureId, state, key }));
+    const encoded = this.features.encodeStates(
+      rows.map(({ featureId, state }) => {
+        const feature = materializeFeature(state);
+        return {
+          id: featureId,
+          state,
+          deleted: feature.deleted,
+          geometry: feature.geometry,
+          properties: feature.properties,
+          versionVector: feature.versionVector,
+          openConflicts: state.conflicts.length,
+        };
+      }),
+    );
+    return { rows, encoded };
+  }
+
+  private async writeFeatures(
+    manager: EntityManager,
+    layer: LayerEntity,
+    features: EncodedFeatures,
+    sequences: Map<string, number>,
+  ): Promise<void> {
+    const featureSequences = features.rows.map(({ featureId, state, key }) => {
+      const sequence = sequences.get(key);
+      if (sequence === undefined) throw new Error(`feature ${featureId} changed without a logged change`);
       this.states.remember(layer.id, featureId, state, sequence);
-      const feature = materializeFeature(state);
-      return {
-        id: featureId,
-        state,
-        deleted: feature.deleted,
-        geometry: feature.geometry,
-        properties: feature.properties,
-        versionVector: feature.versionVector,
-        openConflicts: state.conflicts.length,
-        sequence,
-      };
+      return sequence;
     });
-    await this.features.writeStates(manager, layer.id, writes);
+    await this.features.writeEncodedStates(manager, layer.id, features.encoded, featureSequences);
   }
 
   private async writeConflicts(
