@@ -68,9 +68,10 @@ describe('blob collection racing a batch that commits a reference', () => {
       await batch.query('COMMIT');
       const removed = await collecting;
 
-      const [row] = (await dataSource.query(`SELECT count(*)::int AS n FROM tile_blob WHERE sha256 = $1`, [
-        target,
-      ])) as { n: number }[];
+      const [row] = await dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM tile_blob WHERE sha256 = $1`,
+        [target],
+      );
       if (row.n !== 1 || deleted.has(target) || removed.includes(target)) {
         violations.push(`commit after ${delayMs} ms: blob of a committed tile deleted`);
       }
