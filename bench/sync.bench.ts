@@ -28,6 +28,7 @@ import {
 import { dataSourceOptions } from '@map-offline/entities';
 import type { BenchContext, BenchDefinition } from './support/bench-definition';
 import { median } from './support/measure';
+import { deleteQueueKeys } from './support/queue-keys';
 import { formatCount, formatRatio, printTable } from './support/table';
 
 /**
@@ -91,6 +92,7 @@ async function runBench(context: BenchContext): Promise<void> {
 
   const database = await createBenchDatabase(baseUrl);
   const apps: ChildProcess[] = [];
+  const queuePrefix = `{bsync${randomBytes(4).toString('hex')}}`;
   let api: BenchApi | undefined;
   try {
     const gatewayPort = await freePort();
@@ -107,7 +109,7 @@ async function runBench(context: BenchContext): Promise<void> {
       LOG_LEVEL: 'warn',
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
-      QUEUE_PREFIX: `{bsync${randomBytes(4).toString('hex')}}`,
+      QUEUE_PREFIX: queuePrefix,
       GATEWAY_PORT: String(gatewayPort),
       RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
     };
@@ -172,6 +174,7 @@ async function runBench(context: BenchContext): Promise<void> {
   } finally {
     await api?.close();
     await Promise.all(apps.map(stopApp));
+    await deleteQueueKeys(redisUrl, queuePrefix);
     // SYNC_BENCH_KEEP_DATABASE=1 leaves the database for inspection (its name is printed).
     if (process.env.SYNC_BENCH_KEEP_DATABASE === '1') console.log(`kept database ${database.url}`);
     else await database.drop();

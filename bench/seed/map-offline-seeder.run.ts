@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { signDevelopmentToken } from '@map-offline/auth';
 import { GraphqlClient } from '../../test/support/graphql-client';
 import { sampleProcessTree } from '../support/process-tree.sampler';
+import { deleteQueueKeys } from '../support/queue-keys';
 import { ContenderResult, startMachineMeter } from './contender-result';
 import { MapOfflineApps } from './map-offline-apps';
 import { ScratchBucket } from './scratch-bucket';
@@ -48,12 +49,13 @@ export async function runMapOfflineSeeder(
   const storageDirectory =
     storage === 'filesystem' ? await mkdtemp(join(tmpdir(), 'bench-seed-fs-')) : undefined;
   const bucket = storage === 's3' ? await ScratchBucket.create(context.s3, 'seeder') : undefined;
+  const queuePrefix = `{bench${randomBytes(5).toString('hex')}}`;
   const env: Record<string, string> = {
     ...context.baseEnv,
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     DATABASE_URL: databaseUrl,
-    QUEUE_PREFIX: `{bench${randomBytes(5).toString('hex')}}`,
+    QUEUE_PREFIX: queuePrefix,
     GATEWAY_PORT: '0',
     HEALTH_PORT: '0',
     TILE_SOURCE_ALLOWED_HOSTS: '127.0.0.1',
@@ -145,6 +147,7 @@ export async function runMapOfflineSeeder(
     };
   } finally {
     await apps.stop();
+    if (env.REDIS_URL !== undefined) await deleteQueueKeys(env.REDIS_URL, queuePrefix);
     await context.databases.drop(databaseUrl);
     if (storageDirectory !== undefined) await rm(storageDirectory, { recursive: true, force: true });
     await bucket?.destroy();
