@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { resolutionIntent, serverEditIntent } from '@map-offline/contracts';
-import { Clock, FeatureState, materializeFeature } from '@map-offline/crdt';
+import { Clock, FeatureState } from '@map-offline/crdt';
 import {
   ChangeResultRecord,
   ClosedConflict,
@@ -18,6 +18,7 @@ import {
 import { MergePlan, PlannedChange, planMerge } from './batch-merge.plan';
 import { admitChanges } from './change-admission';
 import { FeatureStateCache } from './feature-state.cache';
+import { featureRowOf } from './feature-row';
 import { LayerCache, policyOf } from './layer.cache';
 import { PhaseClock } from './phase-clock';
 import { resolutionChange } from './resolution-change';
@@ -315,18 +316,7 @@ export class BatchMerger {
     }
     const rows = [...finals].map(([featureId, { state, key }]) => ({ featureId, state, key }));
     const encoded = this.features.encodeStates(
-      rows.map(({ featureId, state }) => {
-        const feature = materializeFeature(state);
-        return {
-          id: featureId,
-          state,
-          deleted: feature.deleted,
-          geometry: feature.geometry,
-          properties: feature.properties,
-          versionVector: feature.versionVector,
-          openConflicts: state.conflicts.length,
-        };
-      }),
+      rows.map(({ featureId, state }) => featureRowOf(featureId, state)),
     );
     return { rows, encoded };
   }

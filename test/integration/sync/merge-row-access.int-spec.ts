@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FieldDevice, FunctionClock, materializeFeature } from '@map-offline/crdt';
+import { FieldDevice, FunctionClock } from '@map-offline/crdt';
 import { FeatureStateWrite, SyncFeatureRepository } from '@map-offline/entities';
+import { featureRowOf } from '../../../apps/sync-merger/src/feature-row';
 import { PhaseClock } from '../../../apps/sync-merger/src/phase-clock';
 import { openSyncDatabase, ORGANISATION, SyncDatabase } from './sync-test-database';
 
@@ -65,17 +66,7 @@ describe('a merge reads only the features it touches', () => {
       const writes: FeatureStateWrite[] = [...locked].map(([id, { state, sequence }]) => {
         if (state === null || state === 'known' || sequence === null)
           throw new Error(`feature ${id} has no state`);
-        const feature = materializeFeature(state);
-        return {
-          id,
-          state,
-          deleted: feature.deleted,
-          geometry: feature.geometry,
-          properties: feature.properties,
-          versionVector: feature.versionVector,
-          openConflicts: state.conflicts.length,
-          sequence,
-        };
+        return { ...featureRowOf(id, state), sequence };
       });
       await features.writeStates(manager, grownLayer, writes);
       const afterWrite = await featureRowsRead(query);
