@@ -3,6 +3,7 @@ import {
   BlobCollectionRepository,
   OfflinePackageEntity,
   OfflinePackagePinRepository,
+  releaseInChunks,
 } from '@map-offline/entities';
 import { blobKeyForSha256, ObjectStorage } from '@map-offline/storage';
 
@@ -28,19 +29,18 @@ export class PackagePinReleaser {
     pkg: Pick<OfflinePackageEntity, 'id' | 'sourceId'>,
     onChunk?: (pinsReleased: number) => Promise<void>,
   ): Promise<{ pinsReleased: number; tilesRemoved: number; blobsCollected: number }> {
-    let pinsReleased = 0;
-    let tilesRemoved = 0;
     let blobsCollected = 0;
-    if (pkg.sourceId === null) return { pinsReleased, tilesRemoved, blobsCollected };
-    for (;;) {
-      const chunk = await this.pins.releaseChunk(pkg.id, pkg.sourceId, RELEASE_CHUNK);
-      pinsReleased += chunk.membersRemoved;
-      tilesRemoved += chunk.tilesRemoved;
-      blobsCollected += await this.collect(chunk.candidateBlobs);
-      await onChunk?.(pinsReleased);
-      if (chunk.membersRemoved < RELEASE_CHUNK) break;
-    }
-    return { pinsReleased, tilesRemoved, blobsCollected };
+    if (pkg.sourceId === null) return { pinsReleased: 0, tilesRemoved: 0, blobsCollected };
+    const sourceId = pkg.sourceId;
+    const released = await releaseInChunks(
+      RELEASE_CHUNK,
+      (after) => this.pins.releaseChunk(pkg.id, sourceId, RELEASE_CHUNK, after),
+      async (chunk, totals) => {
+        blobsCollected += await this.collect(chunk.candidateBlobs);
+        await onChunk?.(totals.membersRemoved);
+      },
+    );
+    return { pinsReleased: released.membersRemoved, tilesRemoved: released.tilesRemoved, blobsCollected };
   }
 
   private async collect(candidates: string[]): Promise<number> {

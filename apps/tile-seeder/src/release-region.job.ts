@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ReleaseRegionPayload } from '@map-offline/contracts';
-import { BlobCollectionRepository, JobRunRepository, RegionReleaseRepository } from '@map-offline/entities';
+import {
+  BlobCollectionRepository,
+  JobRunRepository,
+  RegionReleaseRepository,
+  releaseInChunks,
+} from '@map-offline/entities';
 import { JobContext, JobHandler } from '@map-offline/queue';
 import { blobKeyForSha256, ObjectStorage } from '@map-offline/storage';
 import { SeedingRecordLoader } from './seeding-records';
@@ -37,19 +42,21 @@ export class ReleaseRegionJob {
     }
     await this.jobRuns.markActive(run.id);
 
-    let members = 0;
-    let tiles = 0;
     let blobs = 0;
-    for (;;) {
-      const chunk = await this.release.releaseChunk(region.id, region.sourceId, RELEASE_CHUNK);
-      members += chunk.membersRemoved;
-      tiles += chunk.tilesRemoved;
-      blobs += await this.collect(chunk.candidateBlobs);
-      await context.reportProgress({ membersReleased: members });
-      if (chunk.membersRemoved < RELEASE_CHUNK) break;
-    }
+    const released = await releaseInChunks(
+      RELEASE_CHUNK,
+      (after) => this.release.releaseChunk(region.id, region.sourceId, RELEASE_CHUNK, after),
+      async (chunk, totals) => {
+        blobs += await this.collect(chunk.candidateBlobs);
+        await context.reportProgress({ membersReleased: totals.membersRemoved });
+      },
+    );
     await this.release.deleteRegionRecord(region.id);
-    const result = { membersReleased: members, tilesRemoved: tiles, blobsCollected: blobs };
+    const result = {
+      membersReleased: released.membersRemoved,
+      tilesRemoved: released.tilesRemoved,
+      blobsCollected: blobs,
+    };
     await this.jobRuns.finish(run.id, 'completed', result, null);
     context.logger.info(result, 'cache region deleted');
     return result;

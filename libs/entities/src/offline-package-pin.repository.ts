@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ReleasedChunk } from './repositories/region-release.repository';
+import {
+  deleteOrphanedTiles,
+  lastKeyOf,
+  preferKeyOrder,
+  ReleasedChunk,
+  TileKey,
+} from './repositories/tile-release';
 
 /** A region a package wants is gone or being deleted: the build cannot pin its tiles. */
 export class RegionsUnavailableError extends Error {
@@ -152,47 +158,32 @@ export class OfflinePackagePinRepository {
   }
 
   /**
-   * Releases up to chunkSize pins of a package and removes the tiles no region holds and no other package
-   * pins; returns the blobs that lost a reference (garbage-collection candidates). Repeat until fewer
-   * than chunkSize members come back.
+   * Releases up to chunkSize pins of a package after `after` in (z, x, y) order, with the tiles that no
+   * region holds and no other package pins then; returns the blobs that lost a reference (garbage-collection
+   * candidates). Pins are picked through the primary key and deleted by ctid. See releaseInChunks.
    */
-  async releaseChunk(packageId: string, sourceId: string, chunkSize: number): Promise<ReleasedChunk> {
+  async releaseChunk(
+    packageId: string,
+    sourceId: string,
+    chunkSize: number,
+    after: TileKey | null = null,
+  ): Promise<ReleasedChunk> {
+    const start = after ?? { z: -1, x: -1, y: -1 };
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT 1 FROM tile_source WHERE id = $1 FOR UPDATE`, [sourceId]);
-      const rows: { kind: 'member' | 'tile'; blob_sha256: string | null }[] = await manager.query(
+      await preferKeyOrder(manager);
+      const released: TileKey[] = await manager.query(
         `WITH gone AS (
-           DELETE FROM offline_package_tile
-            WHERE (package_id, source_id, z, x, y) IN (
-              SELECT package_id, source_id, z, x, y FROM offline_package_tile
-               WHERE package_id = $1 AND source_id = $2 LIMIT $3)
-           RETURNING z, x, y),
-         orphaned AS (
-           DELETE FROM tile t USING gone g
-            WHERE t.source_id = $2 AND t.z = g.z AND t.x = g.x AND t.y = g.y
-              AND NOT EXISTS (
-                SELECT 1 FROM region_tile member
-                 WHERE member.source_id = $2 AND member.z = t.z AND member.x = t.x AND member.y = t.y)
-              AND NOT EXISTS (
-                SELECT 1 FROM offline_package_tile other
-                 WHERE other.source_id = $2 AND other.z = t.z AND other.x = t.x AND other.y = t.y
-                   AND other.package_id <> $1)
-           RETURNING t.blob_sha256)
-         SELECT 'member' AS kind, NULL AS blob_sha256 FROM gone
-         UNION ALL
-         SELECT 'tile' AS kind, blob_sha256 FROM orphaned`,
-        [packageId, sourceId, chunkSize],
+           DELETE FROM offline_package_tile WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM offline_package_tile
+              WHERE package_id = $1 AND source_id = $2 AND (z, x, y) > ($3, $4, $5)
+              ORDER BY z, x, y LIMIT $6))
+           RETURNING z, x, y)
+         SELECT z, x, y FROM gone`,
+        [packageId, sourceId, start.z, start.x, start.y, chunkSize],
       );
-      const candidates = new Set<string>();
-      let membersRemoved = 0;
-      let tilesRemoved = 0;
-      for (const row of rows) {
-        if (row.kind === 'member') membersRemoved += 1;
-        else {
-          tilesRemoved += 1;
-          if (row.blob_sha256) candidates.add(row.blob_sha256.trim());
-        }
-      }
-      return { membersRemoved, tilesRemoved, candidateBlobs: [...candidates] };
+      const orphaned = await deleteOrphanedTiles(manager, sourceId, released);
+      return { membersRemoved: released.length, ...orphaned, last: lastKeyOf(released) };
     });
   }
 }

@@ -2,7 +2,7 @@
 // cancelled build leaves no object, no temporary files and no pins; a build waits for its regions.
 import { readdir } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, RegionReleaseRepository } from '@map-offline/entities';
+import { dataSourceOptions, RegionReleaseRepository, releaseInChunks } from '@map-offline/entities';
 import type { BBox } from '@map-offline/geo';
 import { blobKeyForSha256 } from '@map-offline/storage';
 import { eventually } from '@map-offline/testing';
@@ -62,10 +62,11 @@ describe('package pins, failures and cancellation (integration)', () => {
   /** What the release-region job does, chunk by chunk. */
   async function releaseRegion(regionId: string, sourceId: string): Promise<void> {
     const release = new RegionReleaseRepository(dataSource);
-    for (;;) {
-      const chunk = await release.releaseChunk(regionId, sourceId, 50);
-      if (chunk.membersRemoved < 50) break;
-    }
+    await releaseInChunks(
+      50,
+      (after) => release.releaseChunk(regionId, sourceId, 50, after),
+      async () => undefined,
+    );
     await release.deleteRegionRecord(regionId);
   }
 

@@ -1,6 +1,7 @@
 export * from './tile-index.types';
 export * from './tile-index.repository';
 export * from './region-release.repository';
+export * from './tile-release';
 export * from './blob-collection.repository';
 export * from './job-run.repository';
 export * from './cache-stats.repository';

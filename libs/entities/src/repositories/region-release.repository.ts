@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-
-export interface ReleasedChunk {
-  /** region_tile rows removed in this chunk */
-  membersRemoved: number;
-  /** tile index rows removed because no other region of the source holds them */
-  tilesRemoved: number;
-  /** blobs that lost a reference: garbage-collection candidates */
-  candidateBlobs: string[];
-}
+import { deleteOrphanedTiles, lastKeyOf, preferKeyOrder, ReleasedChunk, TileKey } from './tile-release';
 
 /**
  * Releases a deleted region's tiles in chunks. A tile stays while any other region of the same source
@@ -20,42 +12,32 @@ export interface ReleasedChunk {
 export class RegionReleaseRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async releaseChunk(regionId: string, sourceId: string, chunkSize: number): Promise<ReleasedChunk> {
+  /**
+   * Releases up to chunkSize members of the region after `after` in (z, x, y) order, with the tiles that
+   * nothing else holds then. Members are picked through the primary key and deleted by ctid.
+   */
+  async releaseChunk(
+    regionId: string,
+    sourceId: string,
+    chunkSize: number,
+    after: TileKey | null = null,
+  ): Promise<ReleasedChunk> {
+    const start = after ?? { z: -1, x: -1, y: -1 };
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT 1 FROM tile_source WHERE id = $1 FOR UPDATE`, [sourceId]);
-      const rows: { kind: 'member' | 'tile'; blob_sha256: string | null }[] = await manager.query(
+      await preferKeyOrder(manager);
+      const released: TileKey[] = await manager.query(
         `WITH gone AS (
-           DELETE FROM region_tile
-            WHERE (region_id, z, x, y) IN (
-              SELECT region_id, z, x, y FROM region_tile WHERE region_id = $1 LIMIT $3)
-           RETURNING z, x, y),
-         orphaned AS (
-           DELETE FROM tile t USING gone g
-            WHERE t.source_id = $2 AND t.z = g.z AND t.x = g.x AND t.y = g.y
-              AND NOT EXISTS (
-                SELECT 1 FROM region_tile other
-                 WHERE other.source_id = $2 AND other.z = t.z AND other.x = t.x AND other.y = t.y
-                   AND other.region_id <> $1)
-              AND NOT EXISTS (
-                SELECT 1 FROM offline_package_tile pin
-                 WHERE pin.source_id = $2 AND pin.z = t.z AND pin.x = t.x AND pin.y = t.y)
-           RETURNING t.blob_sha256)
-         SELECT 'member' AS kind, NULL AS blob_sha256 FROM gone
-         UNION ALL
-         SELECT 'tile' AS kind, blob_sha256 FROM orphaned`,
-        [regionId, sourceId, chunkSize],
+           DELETE FROM region_tile WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM region_tile
+              WHERE region_id = $1 AND (z, x, y) > ($2, $3, $4)
+              ORDER BY z, x, y LIMIT $5))
+           RETURNING z, x, y)
+         SELECT z, x, y FROM gone`,
+        [regionId, start.z, start.x, start.y, chunkSize],
       );
-      const candidates = new Set<string>();
-      let membersRemoved = 0;
-      let tilesRemoved = 0;
-      for (const row of rows) {
-        if (row.kind === 'member') membersRemoved += 1;
-        else {
-          tilesRemoved += 1;
-          if (row.blob_sha256) candidates.add(row.blob_sha256.trim());
-        }
-      }
-      return { membersRemoved, tilesRemoved, candidateBlobs: [...candidates] };
+      const orphaned = await deleteOrphanedTiles(manager, sourceId, released);
+      return { membersRemoved: released.length, ...orphaned, last: lastKeyOf(released) };
     });
   }
 
