@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  deleteOrphanedTiles,
-  lastKeyOf,
-  preferKeyOrder,
-  ReleasedChunk,
-  TileKey,
-} from './repositories/tile-release';
+import { ReleasedChunk, releaseHolderChunk, TileKey } from './repositories/tile-release';
 
 /** A region a package wants is gone or being deleted: the build cannot pin its tiles. */
 export class RegionsUnavailableError extends Error {
@@ -160,7 +154,7 @@ export class OfflinePackagePinRepository {
   /**
    * Releases up to chunkSize pins of a package after `after` in (z, x, y) order, with the tiles that no
    * region holds and no other package pins then; returns the blobs that lost a reference (garbage-collection
-   * candidates). Pins are picked through the primary key and deleted by ctid. See releaseInChunks.
+   * candidates). See releaseHolderChunk.
    */
   async releaseChunk(
     packageId: string,
@@ -168,22 +162,12 @@ export class OfflinePackagePinRepository {
     chunkSize: number,
     after: TileKey | null = null,
   ): Promise<ReleasedChunk> {
-    const start = after ?? { z: -1, x: -1, y: -1 };
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT 1 FROM tile_source WHERE id = $1 FOR UPDATE`, [sourceId]);
-      await preferKeyOrder(manager);
-      const released: TileKey[] = await manager.query(
-        `WITH gone AS (
-           DELETE FROM offline_package_tile WHERE ctid = ANY(ARRAY(
-             SELECT ctid FROM offline_package_tile
-              WHERE package_id = $1 AND source_id = $2 AND (z, x, y) > ($3, $4, $5)
-              ORDER BY z, x, y LIMIT $6))
-           RETURNING z, x, y)
-         SELECT z, x, y FROM gone`,
-        [packageId, sourceId, start.z, start.x, start.y, chunkSize],
-      );
-      const orphaned = await deleteOrphanedTiles(manager, sourceId, released);
-      return { membersRemoved: released.length, ...orphaned, last: lastKeyOf(released) };
-    });
+    return releaseHolderChunk(
+      this.dataSource,
+      sourceId,
+      { table: 'offline_package_tile', owner: { package_id: packageId, source_id: sourceId } },
+      chunkSize,
+      after,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** A tile's address within its source. */
 export interface TileKey {
@@ -61,13 +61,55 @@ function compareKeys(a: TileKey, b: TileKey): number {
   return a.z - b.z || a.x - b.x || a.y - b.y;
 }
 
+/** Whose holder rows a chunk releases: a region's members or a package's pins. */
+export interface HolderRows {
+  table: 'region_tile' | 'offline_package_tile';
+  /** the columns naming the owner (code constants, never input), with their values */
+  owner: Record<string, string>;
+}
+
+/**
+ * Releases up to chunkSize of the owner's holder rows after `after` in (z, x, y) order, in one transaction,
+ * with the tiles nothing else holds then. Takes the tile source row FOR UPDATE first, which waits for the
+ * source's in-flight seed batches and pinnings (they hold it FOR SHARE). Rows are picked through the primary
+ * key and deleted by ctid. Repeat through releaseInChunks.
+ */
+export function releaseHolderChunk(
+  dataSource: DataSource,
+  sourceId: string,
+  holders: HolderRows,
+  chunkSize: number,
+  after: TileKey | null,
+): Promise<ReleasedChunk> {
+  const start = after ?? { z: -1, x: -1, y: -1 };
+  const columns = Object.keys(holders.owner);
+  const ownerIs = columns.map((column, index) => `${column} = $${index + 1}`).join(' AND ');
+  const next = columns.length + 1;
+  return dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT 1 FROM tile_source WHERE id = $1 FOR UPDATE`, [sourceId]);
+    await preferKeyOrder(manager);
+    const released: TileKey[] = await manager.query(
+      `WITH gone AS (
+         DELETE FROM ${holders.table} WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM ${holders.table}
+            WHERE ${ownerIs} AND (z, x, y) > ($${next}, $${next + 1}, $${next + 2})
+            ORDER BY z, x, y LIMIT $${next + 3}))
+         RETURNING z, x, y)
+       SELECT z, x, y FROM gone`,
+      [...Object.values(holders.owner), start.z, start.x, start.y, chunkSize],
+    );
+    const orphaned = await deleteOrphanedTiles(manager, sourceId, released);
+    return { membersRemoved: released.length, ...orphaned, last: lastKeyOf(released) };
+  });
+}
+
 /**
  * Makes the rest of the transaction read holder rows in key order through an index. Without statistics
  * (a table filled since its last ANALYZE is estimated at a few rows), picking a chunk was planned as a
  * bitmap scan of all the owner's rows and a sort: 88 ms per 5,000-row chunk of a 349,525-pin package,
  * against 5 ms in key order.
  */
-export async function preferKeyOrder(manager: EntityManager): Promise<void> {
+async function preferKeyOrder(manager: EntityManager): Promise<void> {
   await manager.query(
     `SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`,
   );
@@ -80,7 +122,7 @@ export async function preferKeyOrder(manager: EntityManager): Promise<void> {
  * the lookups into a join) and deleted by ctid: with statistics from before a large region was cached, or
  * after, a join was planned as a scan of every tile of the source on every chunk.
  */
-export async function deleteOrphanedTiles(
+async function deleteOrphanedTiles(
   manager: EntityManager,
   sourceId: string,
   keys: readonly TileKey[],
