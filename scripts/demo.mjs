@@ -5,12 +5,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applicationEnvironment, resolveStackConfig } from './stack/stack-config.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The migrations and the apps talk to the stack started below, on its STACK_*_PORT ports when those are
+// set; an explicit REDIS_URL / DATABASE_URL / S3_* variable still wins, as in the tests.
+const env = { ...applicationEnvironment(resolveStackConfig()), ...process.env };
 
 function step(description, command, args) {
   console.log(`\n==> ${description}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error(`demo: "${description}" failed (exit ${result.status ?? result.signal})`);
     process.exit(result.status || 1);
@@ -29,6 +33,7 @@ const demo = spawn(
   [path.join(root, 'dist', 'scripts', 'demo', 'run-demo.js'), ...process.argv.slice(2)],
   {
     cwd: root,
+    env,
     stdio: 'inherit',
   },
 );
